@@ -1,0 +1,56 @@
+// Runs the four test tiers one after another (the machine has 2 cores), streams their output,
+// prints each tier's wall time and fails when any tier fails.
+// Usage: node scripts/run-tests.mjs [unit] [integration] [vscode] [ui]
+import { spawn, execFileSync } from 'node:child_process';
+
+const ALL = ['unit', 'integration', 'vscode', 'ui'];
+const chosen = process.argv.slice(2).filter((a) => ALL.includes(a));
+const tiers = chosen.length > 0 ? chosen : ALL;
+
+const commands = {
+  unit: ['node', ['--expose-gc', 'node_modules/mocha/bin/mocha.js', '--config', 'test/unit/.mocharc.json']],
+  integration: ['node', ['node_modules/mocha/bin/mocha.js', '--config', 'test/integration/.mocharc.json']],
+  vscode: ['node', ['out/test/vscode/runTest.js']],
+  ui: ['node', ['node_modules/mocha/bin/mocha.js', '--config', 'test/ui/.mocharc.json']],
+};
+
+function run(cmd, args) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let text = '';
+    child.stdout.on('data', (d) => { process.stdout.write(d); text += d; });
+    child.stderr.on('data', (d) => { process.stderr.write(d); text += d; });
+    child.on('close', (code) => resolve({ code: code ?? 1, text }));
+  });
+}
+
+if (tiers.includes('vscode') || tiers.includes('ui')) {
+  execFileSync('bash', ['scripts/setup-vscode-runtime.sh'], { stdio: 'inherit' });
+}
+if (tiers.includes('ui')) {
+  execFileSync(process.execPath, ['scripts/package.mjs', 'out/aks-node-repair-test.vsix'], { stdio: 'inherit' });
+  process.env.AKS_REPAIR_VSIX = 'out/aks-node-repair-test.vsix';
+}
+
+const results = [];
+for (const tier of tiers) {
+  console.log(`\n=== ${tier} tier ===`);
+  const started = Date.now();
+  const [cmd, args] = commands[tier];
+  const { code, text } = await run(cmd, args);
+  const seconds = (Date.now() - started) / 1000;
+  const last = (re) => { const all = [...text.matchAll(re)]; return all.length ? Number(all[all.length - 1][1]) : 0; };
+  const passed = last(/(\d+) passing/g);
+  const failed = last(/(\d+) failing/g);
+  const ok = code === 0 && passed > 0;
+  results.push({ tier, ok, seconds, passed, failed: code === 0 ? failed : Math.max(failed, 1) });
+}
+
+console.log('\n=== summary ===');
+for (const r of results) {
+  console.log(`${r.ok ? 'PASS' : 'FAIL'}  ${r.tier.padEnd(12)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed  ${r.seconds.toFixed(1)} s`);
+}
+const passed = results.reduce((n, r) => n + r.passed, 0);
+const failed = results.reduce((n, r) => n + r.failed, 0);
+console.log(`tests: ${passed} passed, ${failed} failed`);
+process.exit(results.every((r) => r.ok) ? 0 : 1);

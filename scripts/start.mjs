@@ -1,0 +1,79 @@
+// Runs the extension for real: a VS Code (code-server 1.139) served on 127.0.0.1 with the
+// freshly built extension installed, connected to your cluster (--kubeconfig FILE or $KUBECONFIG)
+// or, when none is given, to a simulated AKS cluster served by the API stand-in.
+// Usage: npm start [-- --kubeconfig FILE] [--port N] [--folder DIR] [--no-live]
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+
+const require = createRequire(import.meta.url);
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+process.chdir(root);
+
+const { values } = parseArgs({
+  options: {
+    kubeconfig: { type: 'string' },
+    port: { type: 'string', default: '8765' },
+    folder: { type: 'string' },
+    'no-live': { type: 'boolean', default: false },
+  },
+});
+
+const run = (cmd, args) => execFileSync(cmd, args, { stdio: 'inherit' });
+run('bash', ['scripts/setup-vscode-runtime.sh']);
+run(process.execPath, ['esbuild.mjs']);
+run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.test.json']);
+
+const { startCodeServer, freePort } = require(path.join(root, 'out/test/harness/codeServer.js'));
+const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-repair-start-'));
+const folder = path.resolve(values.folder ?? path.join(root, 'test', 'fixtures', 'workspace'));
+
+let kubeconfig = values.kubeconfig ?? process.env.KUBECONFIG;
+let cluster;
+if (!kubeconfig) {
+  const { startSimulatedCluster } = require(path.join(root, 'out/test/standin/simulatedCluster.js'));
+  cluster = await startSimulatedCluster({ kubeconfigPath: path.join(stateDir, 'kubeconfig'), live: !values['no-live'] });
+  kubeconfig = cluster.kubeconfigPath;
+  console.log(`Simulated AKS cluster: ${cluster.server.url} (kubeconfig ${kubeconfig})`);
+} else {
+  // The real HOME stays reachable for relative paths and exec plugins such as kubelogin.
+  kubeconfig = kubeconfig.split(path.delimiter).map((p) => path.resolve(p.replace(/^~(?=$|\/)/, os.homedir()))).join(path.delimiter);
+}
+
+let port = Number(values.port);
+if (!(await portIsFree(port))) {
+  port = await freePort();
+}
+const server = await startCodeServer({
+  folder,
+  stateDir,
+  port,
+  env: { KUBECONFIG: kubeconfig },
+  installExtensionFolders: [root],
+});
+console.log(`\nAKS Node Auto-Repair is running in VS Code at ${server.url}/?folder=${encodeURIComponent(folder)}`);
+console.log('Open that address in a browser; the "AKS Auto-Repair" icon is in the activity bar. Ctrl+C stops.');
+
+async function portIsFree(p) {
+  const net = await import('node:net');
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(p, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+let stopping = false;
+async function stop() {
+  if (stopping) return;
+  stopping = true;
+  await server.stop();
+  await cluster?.stop();
+  fs.rmSync(stateDir, { recursive: true, force: true });
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());

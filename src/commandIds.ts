@@ -1,0 +1,11 @@
+/** Every command id the extension contributes, in one place. Keep in sync with package.json. */
+export const CommandIds = {
+  explainError: 'aksNodeRepair.explainError',
+  openGuidance: 'aksNodeRepair.openGuidance',
+} as const;
+
+export const ViewIds = {
+  nodes: 'aksNodeRepair.nodes',
+} as const;
+
+export const GUIDANCE_PANEL_TYPE = 'aksNodeRepair.guidance';

@@ -1,0 +1,24 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+const EXTENSION_ID = 'aks-node-repair.aks-node-repair';
+
+describe('activation', () => {
+  it('activates in the real extension host and registers its command', async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(ext, `extension ${EXTENSION_ID} is not installed in the extension host`);
+    await ext.activate();
+    assert.equal(ext.isActive, true);
+    const commands = await vscode.commands.getCommands(true);
+    assert.ok(commands.includes('aksNodeRepair.explainError'), 'explain command is registered');
+  });
+
+  it('contributes the Nodes view in its own activity-bar container', async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const contributes = ext.packageJSON.contributes as { viewsContainers: { activitybar: { id: string; title: string }[] }; views: Record<string, { id: string; name: string }[]> };
+    assert.deepEqual(contributes.viewsContainers.activitybar.map((c) => c.title), ['AKS Auto-Repair']);
+    assert.deepEqual(contributes.views.aksNodeRepair.map((v) => v.name), ['Nodes']);
+    // Focusing the view only succeeds when a provider is registered for it.
+    await vscode.commands.executeCommand('aksNodeRepair.nodes.focus');
+  });
+});

@@ -1,0 +1,33 @@
+/**
+ * Runs the vscode tier through `@vscode/test-electron`. Here it drives the offline VS Code
+ * (code-server) through test/harness/code; with VSCODE_EXECUTABLE=/path/to/code, or
+ * AKS_REPAIR_DOWNLOAD_VSCODE=1 where downloads work, the same suite runs in desktop VS Code.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runTests } from '@vscode/test-electron';
+
+async function main(): Promise<void> {
+  const root = path.resolve(__dirname, '../../..');
+  const shim = path.join(root, 'test', 'harness', 'code');
+  const vscodeExecutablePath = process.env.AKS_REPAIR_DOWNLOAD_VSCODE === '1' ? undefined : (process.env.VSCODE_EXECUTABLE ?? shim);
+  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-repair-ws-'));
+  fs.cpSync(path.join(root, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
+  try {
+    await runTests({
+      vscodeExecutablePath,
+      extensionDevelopmentPath: root,
+      extensionTestsPath: path.join(__dirname, 'suite', 'index'),
+      launchArgs: [workspace],
+      extensionTestsEnv: { AKS_REPAIR_TEST_WORKSPACE: workspace },
+    });
+  } finally {
+    fs.rmSync(workspace, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
