@@ -1,0 +1,94 @@
+import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { CodeMatcher, looksLikeAutoRepairContext, type MatcherTerm, type TermMatch } from '../../src/domain/codeMatcher';
+
+const TERMS: readonly MatcherTerm[] = [
+  { term: 'VMExtensionProvisioningError', id: 'VMExtensionProvisioningError' },
+  { term: 'InvalidParameter', id: 'InvalidParameter' },
+  { term: 'scaleSetNameAndInstanceIDFromProviderID failed', id: 'scaleSetNameAndInstanceIDFromProviderID-failed' },
+  { term: 'ManagedIdentityCredential authentication failed', id: 'ManagedIdentityCredential-authentication-failed' },
+  { term: 'VMRedeploymentFailed', id: 'VMRedeploymentFailed' },
+  { term: 'TooManyVMRedeploymentRequests', id: 'TooManyVMRedeploymentRequests' },
+  { term: 'OutboundConnectivityNotEnabledOnVMSS', id: 'OutboundConnectivityNotEnabledOnVMSS' },
+  ...['Reboot', 'Reimage', 'Redeploy'].flatMap((a) =>
+    ['Start', 'End', 'Error'].map((p) => ({ term: `Node${a}${p}`, id: `Node${a}${p}` }))),
+];
+
+const matcher = new CodeMatcher(TERMS);
+
+/** Pieces that look like the terms and their surroundings, so random text hits the hard cases. */
+const TRICKY = [
+  'Node', 'Reboot', 'Error', 'NodeReboot', 'VMExtensionProvisioningErro', 'InvalidParamete', 'Invalid', 'Parameter',
+  'ManagedIdentityCredential', 'authentication', 'failed', 'scaleSetNameAndInstanceIDFromProviderID', 'VMRedeployment',
+  ' ', '  ', '\t', '\n', '\r\n', '\u00a0', '\\', '\\n', '\\"', '\\t', 'n', '"', ':', '_', 'x', '0', 'é', '\u0301',
+  '😀', '\u200b', '\u202e', 'ش', ...TERMS.map((t) => t.term),
+];
+
+const trickyText = fc.array(fc.oneof(fc.constantFrom(...TRICKY), fc.string({ unit: 'grapheme', maxLength: 3 })), { maxLength: 24 })
+  .map((parts) => parts.join(''));
+
+/** Noise that starts and ends with a separator, so a term planted between two noises is a whole token. */
+const SEPARATORS = [' ', '\t', '\n', '\r\n', '\u00a0', '"', "'", ':', ',', '.', '(', ')', '[', ']', '=', '\\n', '\\"', '/', '-', '😀', '\u200b', 'é ', '\u05d0'];
+const separator = fc.constantFrom(...SEPARATORS);
+const noise = fc.tuple(separator, fc.string({ unit: 'binary', maxLength: 12 }), separator).map(([a, b, c]) => a + b + c);
+const noiseWithoutTerms = noise.filter((s) => matcher.findAll(s).length === 0);
+
+/** A term as it might be written: inner spaces replaced by other whitespace runs or JSON escapes. */
+const writtenTerm = fc.tuple(fc.constantFrom(...TERMS), fc.array(fc.constantFrom(' ', '\n   ', '\t', '\r\n', '\u00a0', '\\n', ' \\n '), { minLength: 2, maxLength: 2 }))
+  .map(([t, gaps]) => {
+    let k = 0;
+    return { term: t, text: t.term.replace(/ /g, () => gaps[k++ % gaps.length]) };
+  });
+
+function coveringMatch(all: readonly TermMatch[], offset: number): TermMatch | undefined {
+  return all.find((m) => m.start <= offset && offset < m.end);
+}
+
+describe('codeMatcher properties', () => {
+  it('never throws and returns well-formed matches on arbitrary unicode', () => {
+    fc.assert(fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }), trickyText), (text) => {
+      const all = matcher.findAll(text);
+      let lastEnd = 0;
+      for (const m of all) {
+        assert.ok(m.start >= lastEnd && m.end > m.start && m.end <= text.length);
+        assert.equal(text.slice(m.start, m.end).replace(/(?:\s|\\[nrtf])+/g, ' '), m.term);
+        assert.equal(typeof looksLikeAutoRepairContext(text, m), 'boolean');
+        lastEnd = m.end;
+      }
+    }), { numRuns: 500 });
+  });
+
+  it('finds terms planted between separator-bounded noise at their exact positions', () => {
+    fc.assert(fc.property(noiseWithoutTerms, fc.array(fc.tuple(writtenTerm, noiseWithoutTerms), { maxLength: 6 }), (head, planted) => {
+      let text = head;
+      const expected: TermMatch[] = [];
+      for (const [w, tail] of planted) {
+        expected.push({ term: w.term.term, id: w.term.id, start: text.length, end: text.length + w.text.length });
+        text += w.text + tail;
+      }
+      assert.deepEqual(matcher.findAll(text), expected);
+    }), { numRuns: 500 });
+  });
+
+  it('findAt agrees with findAll at every offset', () => {
+    fc.assert(fc.property(trickyText, (text) => {
+      const all = matcher.findAll(text);
+      for (let offset = -1; offset <= text.length; offset++) {
+        assert.deepEqual(matcher.findAt(text, offset), coveringMatch(all, offset), `offset ${offset}`);
+      }
+    }), { numRuns: 500 });
+  });
+
+  it('findAt agrees with findAll when terms overlap in chains', () => {
+    const chain = new CodeMatcher([
+      { term: 'a b', id: 'ab' }, { term: 'b c', id: 'bc' }, { term: 'c a', id: 'ca' }, { term: 'a', id: 'a' }, { term: 'b c a b', id: 'bcab' },
+    ]);
+    const chainText = fc.array(fc.constantFrom('a', 'b', 'c', ' ', '\n', '\\n', 'x'), { maxLength: 40 }).map((p) => p.join(''));
+    fc.assert(fc.property(chainText, (text) => {
+      const all = chain.findAll(text);
+      for (let offset = 0; offset < text.length; offset++) {
+        assert.deepEqual(chain.findAt(text, offset), coveringMatch(all, offset), `offset ${offset}`);
+      }
+    }), { numRuns: 1000 });
+  });
+});

@@ -1,0 +1,374 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { AMBIGUOUS_CODES, CodeMatcher, looksLikeAutoRepairContext, type MatcherTerm, type TermMatch } from '../../src/domain/codeMatcher';
+
+/** The seven codes and nine reasons of domain.md, as the catalog will hand them over. */
+const TERMS: readonly MatcherTerm[] = [
+  { term: 'VMExtensionProvisioningError', id: 'VMExtensionProvisioningError' },
+  { term: 'InvalidParameter', id: 'InvalidParameter' },
+  { term: 'scaleSetNameAndInstanceIDFromProviderID failed', id: 'scaleSetNameAndInstanceIDFromProviderID-failed' },
+  { term: 'ManagedIdentityCredential authentication failed', id: 'ManagedIdentityCredential-authentication-failed' },
+  { term: 'VMRedeploymentFailed', id: 'VMRedeploymentFailed' },
+  { term: 'TooManyVMRedeploymentRequests', id: 'TooManyVMRedeploymentRequests' },
+  { term: 'OutboundConnectivityNotEnabledOnVMSS', id: 'OutboundConnectivityNotEnabledOnVMSS' },
+  ...['Reboot', 'Reimage', 'Redeploy'].flatMap((a) =>
+    ['Start', 'End', 'Error'].map((p) => ({ term: `Node${a}${p}`, id: `Node${a}${p}` }))),
+];
+
+const FIXTURES = path.join(__dirname, '../../../test/fixtures/text');
+
+function fixture(name: string): string {
+  return fs.readFileSync(path.join(FIXTURES, name), 'utf8');
+}
+
+/** What a match looks like to a reader: the id and the text as written. */
+function written(text: string, matches: readonly TermMatch[]): [string, string][] {
+  return matches.map((m) => [m.id, text.slice(m.start, m.end)]);
+}
+
+/** Every match must be a whole token whose text, whitespace collapsed, is its term. */
+function assertWellFormed(text: string, matches: readonly TermMatch[]): void {
+  let lastEnd = 0;
+  for (const m of matches) {
+    assert.ok(m.start >= lastEnd, `sorted and non-overlapping at ${m.start}`);
+    assert.ok(m.end > m.start);
+    const collapsed = text.slice(m.start, m.end).replace(/(?:\s|\\[nrtf])+/g, ' ');
+    assert.equal(collapsed, m.term);
+    lastEnd = m.end;
+  }
+}
+
+const matcher = new CodeMatcher(TERMS);
+
+describe('codeMatcher', () => {
+  describe('the three error message formats', () => {
+    it('format 1: code after a colon', () => {
+      const text = 'Node auto-repair reboot action failed due to an operation failure: VMExtensionProvisioningError';
+      assert.deepEqual(matcher.findAll(text), [
+        { term: 'VMExtensionProvisioningError', id: 'VMExtensionProvisioningError', start: 67, end: 95 },
+      ]);
+    });
+
+    it('format 2: code after "See error details here:"', () => {
+      const text = 'Node auto-repair reimage action failed due to an operation failure. See error details here: InvalidParameter';
+      const [m] = matcher.findAll(text);
+      assert.equal(text.slice(m.start, m.end), 'InvalidParameter');
+      assert.equal(m.end, text.length);
+      assert.ok(looksLikeAutoRepairContext(text, m));
+    });
+
+    it('format 3: no code at all', () => {
+      const text = 'Node auto-repair redeploy action failed due to an operation failure. Learn more: aka.ms/aks/node-auto-repair-errors';
+      assert.deepEqual(matcher.findAll(text), []);
+    });
+
+    it('multi-word codes come back whole with the span as written', () => {
+      const text = 'operation failure: ManagedIdentityCredential authentication failed';
+      assert.deepEqual(written(text, matcher.findAll(text)), [
+        ['ManagedIdentityCredential-authentication-failed', 'ManagedIdentityCredential authentication failed'],
+      ]);
+    });
+  });
+
+  describe('token boundaries', () => {
+    it('accepts punctuation, quotes and brackets around a code', () => {
+      for (const text of ['"VMExtensionProvisioningError"', ':VMExtensionProvisioningError,', '[VMExtensionProvisioningError]',
+        '(VMExtensionProvisioningError)', "'VMExtensionProvisioningError'", 'x-VMExtensionProvisioningError.y']) {
+        assert.deepEqual(written(text, matcher.findAll(text)), [['VMExtensionProvisioningError', 'VMExtensionProvisioningError']], text);
+      }
+      const text = 'code=InvalidParameter.';
+      assert.deepEqual(matcher.findAll(text), [{ term: 'InvalidParameter', id: 'InvalidParameter', start: 5, end: 21 }]);
+    });
+
+    it('rejects codes glued to identifier characters', () => {
+      for (const text of ['MyVMExtensionProvisioningErrorX', 'VMExtensionProvisioningErrors', 'xInvalidParameter', 'NodeRebootErrors',
+        '_NodeRebootError', 'NodeRebootError_', 'InvalidParameter9', 'ManagedIdentityCredential authentication failedX']) {
+        assert.deepEqual(matcher.findAll(text), [], text);
+      }
+    });
+
+    it('is case-sensitive', () => {
+      assert.deepEqual(matcher.findAll('invalidparameter INVALIDPARAMETER noderebooterror'), []);
+    });
+
+    it('treats JSON escapes for whitespace and quotes as separators', () => {
+      const text = String.raw`"message": "operation failure:\nVMExtensionProvisioningError\n", "x": "\"InvalidParameter\"", "y": "\tNodeRebootError\r"`;
+      assert.deepEqual(written(text, matcher.findAll(text)), [
+        ['VMExtensionProvisioningError', 'VMExtensionProvisioningError'],
+        ['InvalidParameter', 'InvalidParameter'],
+        ['NodeRebootError', 'NodeRebootError'],
+      ]);
+    });
+
+    it('lets a combining mark after the last letter spoil the token, but not other unicode around it', () => {
+      assert.deepEqual(matcher.findAll('InvalidParameter\u0301'), []);
+      const text = 'é😀InvalidParameter\u200b\u05d0';
+      assert.deepEqual(matcher.findAll(text), [{ term: 'InvalidParameter', id: 'InvalidParameter', start: 3, end: 19 }]);
+    });
+  });
+
+  describe('multi-word terms', () => {
+    it('match across any whitespace run, line wraps and JSON \\n escapes', () => {
+      const cases = [
+        'ManagedIdentityCredential\n   authentication failed',
+        'ManagedIdentityCredential\r\n\tauthentication\u00a0\u00a0failed',
+        String.raw`ManagedIdentityCredential\nauthentication\n  failed`,
+        'ManagedIdentityCredential \\r\\n authentication failed',
+      ];
+      for (const variant of cases) {
+        const text = `x: ${variant}.`;
+        assert.deepEqual(matcher.findAll(text), [{
+          term: 'ManagedIdentityCredential authentication failed', id: 'ManagedIdentityCredential-authentication-failed',
+          start: 3, end: 3 + variant.length,
+        }], JSON.stringify(variant));
+      }
+    });
+
+    it('do not match when a word is missing or glued', () => {
+      for (const text of ['ManagedIdentityCredential authentication', 'ManagedIdentityCredentialauthentication failed',
+        'scaleSetNameAndInstanceIDFromProviderIDfailed', 'scaleSetNameAndInstanceIDFromProviderID failedToMap']) {
+        assert.deepEqual(matcher.findAll(text), [], text);
+      }
+    });
+  });
+
+  describe('overlaps', () => {
+    it('prefers the longest match at a position and the leftmost overall', () => {
+      const m = new CodeMatcher([
+        { term: 'alpha', id: 'a' }, { term: 'alpha beta', id: 'ab' }, { term: 'beta gamma', id: 'bg' }, { term: 'gamma', id: 'g' },
+      ]);
+      const text = 'alpha  beta gamma';
+      assert.deepEqual(written(text, m.findAll(text)), [['ab', 'alpha  beta'], ['g', 'gamma']]);
+      assert.equal(m.findAt(text, 8)?.id, 'ab');
+      assert.equal(m.findAt(text, 13)?.id, 'g');
+    });
+
+    it('keeps the first id for a duplicate term and ignores empty terms', () => {
+      const m = new CodeMatcher([{ term: 'X1', id: 'first' }, { term: ' X1 ', id: 'second' }, { term: '  ', id: 'blank' }]);
+      assert.deepEqual(m.findAll('a X1 b'), [{ term: 'X1', id: 'first', start: 2, end: 4 }]);
+      assert.deepEqual(new CodeMatcher([]).findAll('anything'), []);
+      assert.equal(new CodeMatcher([]).findAt('anything', 2), undefined);
+    });
+  });
+
+  describe('findAt', () => {
+    it('finds the match covering an offset, start inclusive, end exclusive', () => {
+      const text = 'failure: VMExtensionProvisioningError.';
+      assert.equal(matcher.findAt(text, 8), undefined);
+      assert.equal(matcher.findAt(text, 9)?.id, 'VMExtensionProvisioningError');
+      assert.equal(matcher.findAt(text, 36)?.id, 'VMExtensionProvisioningError');
+      assert.equal(matcher.findAt(text, 37), undefined);
+      assert.equal(matcher.findAt(text, -1), undefined);
+      assert.equal(matcher.findAt(text, text.length), undefined);
+      assert.equal(matcher.findAt(text, 1.5), undefined);
+    });
+
+    it('finds a multi-word match from inside its whitespace, even a long run of it', () => {
+      const gap = ' '.repeat(5000);
+      const text = `see: ManagedIdentityCredential${gap}authentication\\n\\nfailed!`;
+      const expected = { term: 'ManagedIdentityCredential authentication failed', id: 'ManagedIdentityCredential-authentication-failed', start: 5, end: text.length - 1 };
+      for (const offset of [5, 20, 31, 2000, 5029, 5030, 5031, text.length - 12, text.length - 10, text.length - 2]) {
+        assert.deepEqual(matcher.findAt(text, offset), expected, `offset ${offset}`);
+      }
+      assert.equal(matcher.findAt(text, text.length - 1), undefined);
+    });
+
+    it('agrees with findAll on every offset of each corpus file', () => {
+      for (const name of ['kubectl-get-events.txt', 'events.yaml', 'events.json', 'aks.log', 'negatives.txt']) {
+        const text = fixture(name);
+        const all = matcher.findAll(text);
+        let next = 0;
+        for (let offset = 0; offset < text.length; offset++) {
+          while (next < all.length && all[next].end <= offset) {
+            next++;
+          }
+          const expected = next < all.length && all[next].start <= offset ? all[next] : undefined;
+          assert.deepEqual(matcher.findAt(text, offset), expected, `${name} @${offset}`);
+        }
+      }
+    });
+  });
+
+  describe('corpus', () => {
+    it('kubectl get events -A table', () => {
+      const text = fixture('kubectl-get-events.txt');
+      const matches = matcher.findAll(text);
+      assertWellFormed(text, matches);
+      assert.deepEqual(written(text, matches), [
+        ['InvalidParameter', 'InvalidParameter'],
+        ['NodeRebootStart', 'NodeRebootStart'],
+        ['NodeRebootEnd', 'NodeRebootEnd'],
+        ['NodeRebootError', 'NodeRebootError'],
+        ['VMExtensionProvisioningError', 'VMExtensionProvisioningError'],
+        ['NodeReimageStart', 'NodeReimageStart'],
+        ['NodeReimageEnd', 'NodeReimageEnd'],
+        ['NodeReimageError', 'NodeReimageError'],
+        ['InvalidParameter', 'InvalidParameter'],
+        ['NodeRedeployStart', 'NodeRedeployStart'],
+        ['NodeRedeployEnd', 'NodeRedeployEnd'],
+        ['NodeRedeployError', 'NodeRedeployError'],
+        ['NodeRebootError', 'NodeRebootError'],
+        ['ManagedIdentityCredential-authentication-failed', 'ManagedIdentityCredential authentication failed'],
+        ['NodeReimageError', 'NodeReimageError'],
+        ['scaleSetNameAndInstanceIDFromProviderID-failed', 'scaleSetNameAndInstanceIDFromProviderID failed'],
+        ['NodeRedeployError', 'NodeRedeployError'],
+        ['TooManyVMRedeploymentRequests', 'TooManyVMRedeploymentRequests'],
+        ['NodeRebootError', 'NodeRebootError'],
+        ['OutboundConnectivityNotEnabledOnVMSS', 'OutboundConnectivityNotEnabledOnVMSS'],
+        ['NodeRedeployError', 'NodeRedeployError'],
+        ['VMRedeploymentFailed', 'VMRedeploymentFailed'],
+      ]);
+      // Offsets point into the file: the first code sits inside the load balancer's JSON error.
+      assert.equal(matches[0].start, text.indexOf('"code":"InvalidParameter"') + 8);
+      const [lbError, repairError] = matches.filter((m) => m.id === 'InvalidParameter');
+      assert.equal(looksLikeAutoRepairContext(text, lbError), false, 'load balancer error in a service event');
+      assert.equal(looksLikeAutoRepairContext(text, repairError), true, 'NodeReimageError row');
+    });
+
+    it('kubectl get events -o yaml', () => {
+      const text = fixture('events.yaml');
+      const matches = matcher.findAll(text);
+      assertWellFormed(text, matches);
+      assert.deepEqual(written(text, matches), [
+        ['NodeReimageStart', 'NodeReimageStart'],
+        ['InvalidParameter', 'InvalidParameter'],
+        ['NodeReimageError', 'NodeReimageError'],
+        ['ManagedIdentityCredential-authentication-failed', 'ManagedIdentityCredential\n    authentication failed'],
+        ['NodeRebootError', 'NodeRebootError'],
+      ]);
+      assert.equal(looksLikeAutoRepairContext(text, matches[1]), true);
+    });
+
+    it('kubectl get events -o json', () => {
+      const text = fixture('events.json');
+      const matches = matcher.findAll(text);
+      assertWellFormed(text, matches);
+      assert.deepEqual(written(text, matches), [
+        ['VMExtensionProvisioningError', 'VMExtensionProvisioningError'],
+        ['NodeRebootError', 'NodeRebootError'],
+        ['InvalidParameter', 'InvalidParameter'],
+        ['NodeReimageError', 'NodeReimageError'],
+        ['NodeRedeployError', 'NodeRedeployError'],
+        ['scaleSetNameAndInstanceIDFromProviderID-failed', 'scaleSetNameAndInstanceIDFromProviderID\\nfailed'],
+        ['NodeRebootError', 'NodeRebootError'],
+        ['VMRedeploymentFailed', 'VMRedeploymentFailed'],
+        ['NodeRedeployError', 'NodeRedeployError'],
+      ]);
+      assert.equal(text.slice(matches[0].start - 2, matches[0].start), '\\n', 'the code follows an escaped newline');
+      assert.equal(text.slice(matches[2].start - 2, matches[2].end + 2), '\\"InvalidParameter\\"');
+      assert.equal(looksLikeAutoRepairContext(text, matches[2]), true);
+      // The parsed document still reads the same codes out of the decoded messages.
+      const decoded = (JSON.parse(text) as { items: { message: string }[] }).items.map((e) => e.message).join('\n');
+      assert.deepEqual(matcher.findAll(decoded).map((m) => m.id), [
+        'VMExtensionProvisioningError', 'InvalidParameter', 'scaleSetNameAndInstanceIDFromProviderID-failed', 'VMRedeploymentFailed',
+      ]);
+    });
+
+    it('plain log with CRLF, tabs, emoji, RTL and zero-width characters', () => {
+      const text = fixture('aks.log');
+      assert.ok(text.includes('\r\n'), 'fixture keeps its CRLF line endings');
+      const matches = matcher.findAll(text);
+      assertWellFormed(text, matches);
+      assert.deepEqual(written(text, matches), [
+        ['NodeRebootStart', 'NodeRebootStart'],
+        ['NodeRebootError', 'NodeRebootError'],
+        ['VMExtensionProvisioningError', 'VMExtensionProvisioningError'],
+        ['NodeReimageError', 'NodeReimageError'],
+        ['InvalidParameter', 'InvalidParameter'],
+        ['TooManyVMRedeploymentRequests', 'TooManyVMRedeploymentRequests'],
+        ['OutboundConnectivityNotEnabledOnVMSS', 'OutboundConnectivityNotEnabledOnVMSS'],
+        ['VMRedeploymentFailed', 'VMRedeploymentFailed'],
+        ['NodeRedeployError', 'NodeRedeployError'],
+        ['NodeReimageEnd', 'NodeReimageEnd'],
+        ['ManagedIdentityCredential-authentication-failed', 'ManagedIdentityCredential\u00a0authentication\tfailed'],
+        ['InvalidParameter', 'InvalidParameter'],
+      ]);
+      // Offsets are UTF-16 code units: the emoji before NodeReimageEnd is a surrogate pair.
+      const end = matches.find((m) => m.id === 'NodeReimageEnd');
+      assert.equal(end?.start, text.indexOf('😀NodeReimageEnd') + 2);
+    });
+
+    it('near misses find nothing', () => {
+      assert.deepEqual(matcher.findAll(fixture('negatives.txt')), []);
+    });
+  });
+
+  describe('looksLikeAutoRepairContext', () => {
+    it('is false for InvalidParameter in an unrelated Azure CLI error', () => {
+      const text = [
+        '$ az vm create -g rg -n vm1 --image Ubuntu2204 --size Standard_D2s_v3',
+        "(InvalidParameter) The value of parameter osProfile.adminPassword is invalid.",
+        'Code: InvalidParameter',
+        'Message: The value of parameter osProfile.adminPassword is invalid.',
+        'Target: adminPassword',
+      ].join('\n');
+      const matches = matcher.findAll(text);
+      assert.equal(matches.length, 2);
+      for (const m of matches) {
+        assert.equal(looksLikeAutoRepairContext(text, m), false);
+      }
+    });
+
+    it('is true next to each kind of marker', () => {
+      const cases = [
+        'Warning  NodeReimageError  node/aks-np-1-vmss000001  failed: InvalidParameter',
+        'source: {component: aks-auto-repair}, message: InvalidParameter',
+        'NODE AUTO-REPAIR says InvalidParameter',
+        'See error details here: InvalidParameter',
+        'InvalidParameter. Learn more: aka.ms/aks/node-auto-repair-errors',
+      ];
+      for (const text of cases) {
+        const [m] = matcher.findAll(text);
+        assert.equal(looksLikeAutoRepairContext(text, m), true, text);
+      }
+    });
+
+    it('looks at the whole line and a bounded window, not the whole text', () => {
+      const farLeft = 'NodeReimageError\n' + 'x'.repeat(1000) + '\n';
+      const text = `${farLeft}code: InvalidParameter\n${'y'.repeat(1000)}\nNodeReimageError`;
+      const [m] = matcher.findAll(text).filter((x) => x.id === 'InvalidParameter');
+      assert.equal(looksLikeAutoRepairContext(text, m), false);
+      const sameLine = `NodeReimageError ${'z'.repeat(1500)} InvalidParameter`;
+      const [n] = matcher.findAll(sameLine).filter((x) => x.id === 'InvalidParameter');
+      assert.equal(looksLikeAutoRepairContext(sameLine, n), true, 'same line, beyond 400 characters');
+      const huge = `NodeReimageError ${'z'.repeat(1_000_000)} InvalidParameter`;
+      const [h] = matcher.findAll(huge).filter((x) => x.id === 'InvalidParameter');
+      assert.equal(looksLikeAutoRepairContext(huge, h), false, 'a marker a megabyte away on a huge line is out of reach');
+    });
+
+    it('marks only InvalidParameter as ambiguous', () => {
+      assert.ok(AMBIGUOUS_CODES.has('InvalidParameter'));
+      assert.ok(!AMBIGUOUS_CODES.has('VMExtensionProvisioningError'));
+    });
+  });
+
+  describe('adversarial input', () => {
+    const cases: [string, () => string, number][] = [
+      ['an almost-code repeated', () => 'VMExtensionProvisioningErro '.repeat(40_000), 0],
+      ['an almost-code glued to itself', () => 'VMExtensionProvisioningErro'.repeat(40_000) + 'r', 0],
+      ['Node repeated', () => 'Node'.repeat(250_000) + ' NodeRebootError', 1],
+      ['one character', () => 'N'.repeat(1_000_000), 0],
+      ['a multi-word prefix then endless whitespace', () => 'ManagedIdentityCredential authentication' + ' \t\\n'.repeat(250_000) + 'failed', 1],
+      ['the same multi-word prefix many times', () => 'ManagedIdentityCredential '.repeat(40_000) + 'authentication failed', 1],
+      ['backslashes and escapes', () => '\\'.repeat(500_000) + '\\n'.repeat(250_000) + 'InvalidParameter', 1],
+      ['codes back to back', () => 'InvalidParameter '.repeat(60_000), 60_000],
+    ];
+    for (const [name, build, count] of cases) {
+      it(`survives a 1 MB line: ${name}`, () => {
+        const text = build();
+        const t0 = process.hrtime.bigint();
+        const matches = matcher.findAll(text);
+        const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+        console.log(`      findAll on ${text.length} chars (${name}): ${ms.toFixed(1)} ms`);
+        assert.equal(matches.length, count);
+        assertWellFormed(text, matches);
+        for (const offset of [0, text.length >> 1, text.length - 1]) {
+          const at = matcher.findAt(text, offset);
+          const expected = matches.find((m) => m.start <= offset && offset < m.end);
+          assert.deepEqual(at, expected);
+        }
+      });
+    }
+  });
+});
