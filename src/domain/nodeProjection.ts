@@ -1,0 +1,201 @@
+/**
+ * A node as the extension needs it: a few short fields copied out of the API object, so that
+ * holding hundreds of nodes costs little and nothing keeps the raw object alive.
+ *
+ * Input is plain V1Node-shaped data. Watched objects carry timestamps as RFC 3339 strings,
+ * listed ones (deserialized by the client) as Date objects: both are accepted.
+ */
+
+export type ConditionStatus = 'True' | 'False' | 'Unknown';
+
+export interface NodeSummary {
+  readonly name: string;
+  /** Label `kubernetes.azure.com/agentpool` (or `agentpool`). */
+  readonly pool?: string;
+  /** Status of the Ready condition; `Unknown` when the node reports none. */
+  readonly ready: ConditionStatus;
+  /** Epoch ms of the Ready condition's lastTransitionTime. */
+  readonly readySince?: number;
+  readonly lastHeartbeat?: number;
+  readonly reason?: string;
+  /** The Ready condition's message, at most 500 characters. */
+  readonly message?: string;
+  /** Other conditions that are True (MemoryPressure, DiskPressure, NetworkUnavailable, problem-detector conditions). */
+  readonly pressures: readonly string[];
+  readonly instanceType?: string;
+  readonly zone?: string;
+  /** Label `kubernetes.io/os`: redeploy is a Linux-only repair action. */
+  readonly os?: string;
+  readonly kubeletVersion?: string;
+  /** Label `kubernetes.azure.com/node-image-version`. */
+  readonly nodeImage?: string;
+  /** Cordoned (`spec.unschedulable`). */
+  readonly unschedulable: boolean;
+  /** Why auto-repair will not act on this node (see SKIP_REASONS); empty when nothing stops it. */
+  readonly skipReasons: readonly string[];
+  readonly providerID?: string;
+  readonly createdAt?: number;
+  readonly resourceVersion?: string;
+}
+
+export const SHUTDOWN_TAINT = 'node.cloudprovider.kubernetes.io/shutdown';
+export const AUTOSCALER_DELETE_TAINT = 'ToBeDeletedByClusterAutoscaler';
+export const SCALE_DOWN_DISABLED_ANNOTATION = 'cluster-autoscaler.kubernetes.io/scale-down-disabled';
+export const SCALE_DOWN_DISABLED_REASON_ANNOTATION = 'kubernetes.azure.com/azure-cluster-autoscaler-scale-down-disabled-reason';
+
+/** The short texts used in `NodeSummary.skipReasons`. */
+export const SKIP_REASONS = {
+  shutdown: 'shutdown taint',
+  autoscalerDelete: 'being deleted by cluster autoscaler',
+  upgrade: 'upgrade in progress',
+} as const;
+
+const MAX_NAME = 253;
+const MAX_SHORT = 128;
+const MAX_MESSAGE = 500;
+const MAX_PRESSURES = 10;
+
+/** Projects a raw node; undefined when it has no usable name. Never throws. */
+export function projectNode(raw: unknown): NodeSummary | undefined {
+  try {
+    return project(raw);
+  } catch {
+    // Getters or proxies on odd input: a node we cannot read is a node we do not show.
+    return undefined;
+  }
+}
+
+function project(raw: unknown): NodeSummary | undefined {
+  const metadata = field(raw, 'metadata');
+  const name = shortString(field(metadata, 'name'), MAX_NAME);
+  if (!name) {
+    return undefined;
+  }
+  const labels = field(metadata, 'labels');
+  const annotations = field(metadata, 'annotations');
+  const spec = field(raw, 'spec');
+  const status = field(raw, 'status');
+
+  const conditions = asArray(field(status, 'conditions'));
+  let readyCondition: unknown;
+  const pressures: string[] = [];
+  for (const condition of conditions) {
+    const type = field(condition, 'type');
+    if (type === 'Ready') {
+      readyCondition = condition;
+    } else if (field(condition, 'status') === 'True' && typeof type === 'string' && pressures.length < MAX_PRESSURES) {
+      const short = shortString(type, 64);
+      if (short) {
+        pressures.push(short);
+      }
+    }
+  }
+
+  const summary: Mutable<NodeSummary> = {
+    name,
+    ready: conditionStatus(field(readyCondition, 'status')),
+    pressures,
+    unschedulable: field(spec, 'unschedulable') === true,
+    skipReasons: skipReasonsOf(spec, annotations),
+  };
+  assign(summary, 'pool', shortString(field(labels, 'kubernetes.azure.com/agentpool') ?? field(labels, 'agentpool'), MAX_SHORT));
+  assign(summary, 'readySince', toEpochMs(field(readyCondition, 'lastTransitionTime')));
+  assign(summary, 'lastHeartbeat', toEpochMs(field(readyCondition, 'lastHeartbeatTime')));
+  assign(summary, 'reason', shortString(field(readyCondition, 'reason'), MAX_SHORT));
+  assign(summary, 'message', shortString(field(readyCondition, 'message'), MAX_MESSAGE));
+  assign(summary, 'instanceType', shortString(field(labels, 'node.kubernetes.io/instance-type') ?? field(labels, 'beta.kubernetes.io/instance-type'), MAX_SHORT));
+  assign(summary, 'zone', shortString(field(labels, 'topology.kubernetes.io/zone') ?? field(labels, 'failure-domain.beta.kubernetes.io/zone'), MAX_SHORT));
+  assign(summary, 'os', shortString(field(labels, 'kubernetes.io/os') ?? field(field(status, 'nodeInfo'), 'operatingSystem'), 32));
+  assign(summary, 'kubeletVersion', shortString(field(field(status, 'nodeInfo'), 'kubeletVersion'), 64));
+  assign(summary, 'nodeImage', shortString(field(labels, 'kubernetes.azure.com/node-image-version'), MAX_SHORT));
+  assign(summary, 'providerID', shortString(field(spec, 'providerID'), 300));
+  assign(summary, 'createdAt', toEpochMs(field(metadata, 'creationTimestamp')));
+  assign(summary, 'resourceVersion', shortString(field(metadata, 'resourceVersion'), 64));
+  return summary;
+}
+
+function skipReasonsOf(spec: unknown, annotations: unknown): string[] {
+  const reasons: string[] = [];
+  const taintKeys = new Set<unknown>(asArray(field(spec, 'taints')).map((t) => field(t, 'key')));
+  if (taintKeys.has(SHUTDOWN_TAINT)) {
+    reasons.push(SKIP_REASONS.shutdown);
+  }
+  if (taintKeys.has(AUTOSCALER_DELETE_TAINT)) {
+    reasons.push(SKIP_REASONS.autoscalerDelete);
+  }
+  // Only the pair means an upgrade: scale-down can be disabled for other reasons.
+  if (field(annotations, SCALE_DOWN_DISABLED_ANNOTATION) === 'true'
+    && field(annotations, SCALE_DOWN_DISABLED_REASON_ANNOTATION) === 'upgrade') {
+    reasons.push(SKIP_REASONS.upgrade);
+  }
+  return reasons;
+}
+
+function conditionStatus(value: unknown): ConditionStatus {
+  return value === 'True' || value === 'False' ? value : 'Unknown';
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function assign<T, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {
+  if (value !== undefined) {
+    target[key] = value;
+  }
+}
+
+// ---- Reading untrusted API objects (shared with repairTimeline) ----
+
+/** `obj[key]` when obj is a non-array object and the key is its own; otherwise undefined. */
+export function field(obj: unknown, key: string): unknown {
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
+    return undefined;
+  }
+  return Object.prototype.hasOwnProperty.call(obj, key) ? (obj as Record<string, unknown>)[key] : undefined;
+}
+
+export function asArray(value: unknown): readonly unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/**
+ * A string of at most `max` characters that shares no storage with the input: V8 may keep a
+ * whole parent string alive behind a slice, and API objects can carry very long strings.
+ * Empty and non-string values → undefined.
+ */
+export function shortString(value: unknown, max: number): string | undefined {
+  if (typeof value !== 'string' || value.length === 0) {
+    return undefined;
+  }
+  const cut = value.length > max ? cutAt(value, max) : value;
+  return ownCopy(cut);
+}
+
+function cutAt(text: string, max: number): string {
+  let end = max;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) {
+    end -= 1;
+  }
+  return text.slice(0, end);
+}
+
+/** Short strings are stored flat by V8; longer ones are rebuilt so no slice keeps a parent alive. */
+function ownCopy(text: string): string {
+  return text.length < 13 ? text : text.split('').join('');
+}
+
+/** Epoch ms from an RFC 3339 string, a Date or a number; undefined when absent or invalid. */
+export function toEpochMs(value: unknown): number | undefined {
+  let ms: number;
+  if (value instanceof Date) {
+    ms = value.getTime();
+  } else if (typeof value === 'string' && value.length > 0 && value.length < 64) {
+    ms = Date.parse(value);
+  } else if (typeof value === 'number') {
+    ms = value;
+  } else {
+    return undefined;
+  }
+  // Kubernetes uses the zero time (0001-01-01) for "never".
+  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
+}

@@ -1,0 +1,397 @@
+/**
+ * A node's auto-repair sequence, read from its events: Start/End/Error per action paired into
+ * one step per attempt, the outcome, and what AKS is expected to do next.
+ */
+
+import { ErrorMessageFormat, parseRepairMessage, parseRepairReason, RepairAction, RepairPhase } from './repairMessage';
+import { field, shortString, toEpochMs } from './nodeProjection';
+import type { NodeHealth } from './nodeHealth';
+
+export interface RepairEventRecord {
+  /** `metadata.uid`, or `namespace/name` when the event has no uid. */
+  readonly key: string;
+  /** The node the event is about (`involvedObject.name`). */
+  readonly node: string;
+  readonly reason: string;
+  /** Set only for auto-repair reasons (NodeRebootStart …); undefined for NodeNotReady and the like. */
+  readonly action?: RepairAction;
+  readonly phase?: RepairPhase;
+  readonly code?: string;
+  readonly format: ErrorMessageFormat;
+  /** At most 2,000 characters, as sent by the cluster: untrusted text. */
+  readonly message: string;
+  readonly type?: string;
+  readonly count: number;
+  readonly firstSeen?: number;
+  readonly lastSeen?: number;
+  readonly source?: string;
+}
+
+export type RepairStepStatus = 'running' | 'completed' | 'failed';
+
+export interface RepairStep {
+  readonly action: RepairAction;
+  /** 1 for the first attempt of this action among the events seen, 2 for the next … */
+  readonly attempt: number;
+  readonly started?: number;
+  readonly ended?: number;
+  readonly failed?: number;
+  /** The error code, when the Error named one. */
+  readonly code?: string;
+  readonly format?: ErrorMessageFormat;
+  readonly status: RepairStepStatus;
+  /** The step's events, oldest first; identical repeats merged into one record. */
+  readonly events: readonly RepairEventRecord[];
+  /** How many times the step's events occurred in all. */
+  readonly count: number;
+  /** The step's latest activity. */
+  readonly lastSeen?: number;
+}
+
+export type RepairOutcome = 'none' | 'in-progress' | 'completed' | 'failed' | 'recovered';
+
+export interface RepairNextStep {
+  readonly action: RepairAction | 'none';
+  readonly at?: number;
+  readonly note: string;
+}
+
+export interface RepairTimeline {
+  readonly steps: readonly RepairStep[];
+  /** The last step when it is still running. */
+  readonly current?: RepairStep;
+  /** The latest failed step. */
+  readonly lastError?: RepairStep;
+  /** `recovered` only when the node is Ready after the last step: an End alone does not mean healthy. */
+  readonly outcome: RepairOutcome;
+  readonly next?: RepairNextStep;
+  /** Node events that are not auto-repair steps (NodeNotReady, DeletingNode …), oldest first. */
+  readonly otherEvents: readonly RepairEventRecord[];
+}
+
+export interface TimelineOptions {
+  /** The node's OS (`kubernetes.io/os`): redeploy is only used on Linux. */
+  readonly os?: string;
+}
+
+/** AKS waits this long after a node turns unhealthy before the first repair action. */
+export const REPAIR_DELAY_MS = 5 * 60_000;
+/** Observed gap between successive repair actions. */
+export const STEP_INTERVAL_MS = 5 * 60_000;
+/** A step still "running" after this long lost its End to a watch gap or expiry: not current. */
+export const STALE_STEP_MS = 60 * 60_000;
+
+const MAX_MESSAGE = 2000;
+const MAX_COUNT = 1_000_000;
+
+/** Projects a raw core/v1 or events.k8s.io/v1 Event about a Node; undefined otherwise. Never throws. */
+export function projectEvent(raw: unknown): RepairEventRecord | undefined {
+  try {
+    return project(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+function project(raw: unknown): RepairEventRecord | undefined {
+  const involved = field(raw, 'involvedObject') ?? field(raw, 'regarding');
+  if (field(involved, 'kind') !== 'Node') {
+    return undefined;
+  }
+  const node = shortString(field(involved, 'name'), 253);
+  if (!node) {
+    return undefined;
+  }
+  const key = eventKey(raw);
+  if (!key) {
+    return undefined;
+  }
+  const reason = shortString(field(raw, 'reason'), 128) ?? '';
+  const message = shortString(field(raw, 'message') ?? field(raw, 'note'), MAX_MESSAGE) ?? '';
+  const series = field(raw, 'series');
+
+  // Only an auto-repair reason makes a step; NodeNotReady messages can mention "reboot" too.
+  const repair = parseRepairReason(reason);
+  const parsed = repair ? parseRepairMessage(message, reason) : undefined;
+
+  const lastSeen = maxOf([field(raw, 'lastTimestamp'), field(raw, 'deprecatedLastTimestamp'), field(series, 'lastObservedTime'), field(raw, 'eventTime')])
+    ?? maxOf([field(raw, 'firstTimestamp'), field(raw, 'deprecatedFirstTimestamp'), field(field(raw, 'metadata'), 'creationTimestamp')]);
+  // eventTime has microseconds where firstTimestamp has whole seconds: prefer it, as Start and End
+  // of one action arrive milliseconds apart.
+  const firstSeen = toEpochMs(field(raw, 'eventTime')) ?? minOf([field(raw, 'firstTimestamp'), field(raw, 'deprecatedFirstTimestamp')]) ?? lastSeen;
+
+  const record: Mutable<RepairEventRecord> = {
+    key,
+    node,
+    reason,
+    format: parsed?.format ?? 'none',
+    message,
+    count: countOf(field(raw, 'count') ?? field(series, 'count') ?? field(raw, 'deprecatedCount')),
+  };
+  if (parsed?.action) {
+    record.action = parsed.action;
+  }
+  if (parsed?.phase) {
+    record.phase = parsed.phase;
+  }
+  if (parsed?.code) {
+    record.code = shortString(parsed.code, 256);
+  }
+  const type = shortString(field(raw, 'type'), 32);
+  if (type) {
+    record.type = type;
+  }
+  if (firstSeen !== undefined) {
+    record.firstSeen = firstSeen;
+  }
+  if (lastSeen !== undefined) {
+    record.lastSeen = lastSeen;
+  }
+  const source = shortString(
+    field(field(raw, 'source'), 'component') ?? field(raw, 'reportingComponent') ?? field(raw, 'reportingController')
+      ?? field(field(raw, 'deprecatedSource'), 'component'),
+    128);
+  if (source) {
+    record.source = source;
+  }
+  return record;
+}
+
+/** The key events are deduplicated by: uid, else namespace/name. */
+export function eventKey(raw: unknown): string | undefined {
+  const metadata = field(raw, 'metadata');
+  const uid = shortString(field(metadata, 'uid'), 128);
+  if (uid) {
+    return uid;
+  }
+  const name = shortString(field(metadata, 'name'), 253);
+  if (!name) {
+    return undefined;
+  }
+  return `${shortString(field(metadata, 'namespace'), 63) ?? ''}/${name}`;
+}
+
+function countOf(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 1 ? Math.min(Math.floor(value), MAX_COUNT) : 1;
+}
+
+function maxOf(values: unknown[]): number | undefined {
+  let best: number | undefined;
+  for (const v of values) {
+    const ms = toEpochMs(v);
+    if (ms !== undefined && (best === undefined || ms > best)) {
+      best = ms;
+    }
+  }
+  return best;
+}
+
+function minOf(values: unknown[]): number | undefined {
+  let best: number | undefined;
+  for (const v of values) {
+    const ms = toEpochMs(v);
+    if (ms !== undefined && (best === undefined || ms < best)) {
+      best = ms;
+    }
+  }
+  return best;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+interface StepBuilder {
+  action: RepairAction;
+  attempt: number;
+  started?: number;
+  ended?: number;
+  failed?: number;
+  code?: string;
+  format?: ErrorMessageFormat;
+  status: RepairStepStatus;
+  events: Mutable<RepairEventRecord>[];
+  count: number;
+  lastSeen?: number;
+}
+
+const ACTION_ORDER: Record<RepairAction, number> = { reboot: 0, reimage: 1, redeploy: 2 };
+const PHASE_ORDER: Record<RepairPhase, number> = { start: 0, end: 1, error: 2 };
+
+function eventTime(e: RepairEventRecord): number {
+  return e.firstSeen ?? e.lastSeen ?? 0;
+}
+
+/** Oldest first; Start before End before Error within the same instant (they arrive milliseconds apart). */
+export function compareEvents(a: RepairEventRecord, b: RepairEventRecord): number {
+  return eventTime(a) - eventTime(b)
+    || (a.action ? ACTION_ORDER[a.action] : -1) - (b.action ? ACTION_ORDER[b.action] : -1)
+    || (a.phase ? PHASE_ORDER[a.phase] : -1) - (b.phase ? PHASE_ORDER[b.phase] : -1)
+    || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+}
+
+/**
+ * Builds the timeline of one node from its events (any order). `health` decides whether the
+ * node recovered; `now` decides whether a step that never ended is still current.
+ */
+export function buildTimeline(
+  events: readonly RepairEventRecord[],
+  health?: NodeHealth,
+  now?: number,
+  options: TimelineOptions = {},
+): RepairTimeline {
+  const sorted = [...events].sort(compareEvents);
+  const steps: StepBuilder[] = [];
+  const latest = new Map<RepairAction, StepBuilder>();
+  const attempts = new Map<RepairAction, number>();
+  const otherEvents: Mutable<RepairEventRecord>[] = [];
+
+  const newStep = (action: RepairAction): StepBuilder => {
+    const attempt = (attempts.get(action) ?? 0) + 1;
+    attempts.set(action, attempt);
+    const step: StepBuilder = { action, attempt, status: 'running', events: [], count: 0 };
+    steps.push(step);
+    latest.set(action, step);
+    return step;
+  };
+
+  for (const e of sorted) {
+    if (!e.action || !e.phase) {
+      mergeInto(otherEvents, e);
+      continue;
+    }
+    const at = e.lastSeen ?? e.firstSeen;
+    let step = latest.get(e.action);
+    switch (e.phase) {
+      case 'start':
+        // A repeat of the same Start is the same attempt; a Start after activity is a new one.
+        if (!step || step.ended !== undefined || step.failed !== undefined || !hasIdentical(step, e)) {
+          step = newStep(e.action);
+        }
+        step.started ??= e.firstSeen ?? at;
+        break;
+      case 'end':
+        if (!step || step.failed !== undefined || (step.ended !== undefined && !hasIdentical(step, e))) {
+          step = newStep(e.action);
+        }
+        step.ended = at;
+        if (step.status !== 'failed') {
+          step.status = 'completed';
+        }
+        break;
+      case 'error':
+        // An Error can follow an End of the same attempt: AKS reported completion, then failure.
+        if (!step || (step.failed !== undefined && !hasIdentical(step, e))) {
+          step = newStep(e.action);
+        }
+        step.failed = at;
+        step.status = 'failed';
+        step.format = e.format;
+        if (e.code) {
+          step.code = e.code;
+        }
+        break;
+    }
+    mergeInto(step.events, e);
+    step.count += e.count;
+    if (at !== undefined && (step.lastSeen === undefined || at > step.lastSeen)) {
+      step.lastSeen = at;
+    }
+  }
+
+  const last = steps.at(-1);
+  const stale = last?.status === 'running' && now !== undefined && last.lastSeen !== undefined && now - last.lastSeen > STALE_STEP_MS;
+  const current = last?.status === 'running' && !stale ? last : undefined;
+  const lastError = [...steps].reverse().find((s) => s.status === 'failed');
+
+  let outcome: RepairOutcome;
+  if (!last) {
+    outcome = 'none';
+  } else if (health?.state === 'healthy' && (health.since === undefined || last.lastSeen === undefined || health.since >= firstActivity(last))) {
+    outcome = 'recovered';
+  } else if (current) {
+    outcome = 'in-progress';
+  } else {
+    outcome = last.status === 'failed' ? 'failed' : last.status === 'completed' ? 'completed' : 'in-progress';
+  }
+
+  const timeline: Mutable<RepairTimeline> = { steps, outcome, otherEvents };
+  if (current) {
+    timeline.current = current;
+  }
+  if (lastError) {
+    timeline.lastError = lastError;
+  }
+  const next = nextStep(last, outcome, health, options);
+  if (next) {
+    timeline.next = next;
+  }
+  return timeline;
+}
+
+function firstActivity(step: StepBuilder): number {
+  return Math.min(...[step.started, step.ended, step.failed].filter((t): t is number => t !== undefined));
+}
+
+function hasIdentical(step: StepBuilder, e: RepairEventRecord): boolean {
+  return step.events.some((x) => x.reason === e.reason && x.message === e.message);
+}
+
+/** Adds `e` to `list`, merging it into an identical record (same reason and message). */
+function mergeInto(list: Mutable<RepairEventRecord>[], e: RepairEventRecord): void {
+  const same = list.find((x) => x.reason === e.reason && x.message === e.message);
+  if (!same) {
+    list.push({ ...e });
+    return;
+  }
+  same.count = Math.min(same.count + e.count, MAX_COUNT);
+  if (e.lastSeen !== undefined && (same.lastSeen === undefined || e.lastSeen > same.lastSeen)) {
+    same.lastSeen = e.lastSeen;
+  }
+  if (e.firstSeen !== undefined && (same.firstSeen === undefined || e.firstSeen < same.firstSeen)) {
+    same.firstSeen = e.firstSeen;
+  }
+}
+
+function nextStep(
+  last: StepBuilder | undefined,
+  outcome: RepairOutcome,
+  health: NodeHealth | undefined,
+  options: TimelineOptions,
+): RepairNextStep | undefined {
+  if (outcome === 'recovered') {
+    return undefined;
+  }
+  if (!last) {
+    if (!health || health.state === 'healthy') {
+      return undefined;
+    }
+    if (health.skipReasons.length > 0) {
+      return { action: 'none', note: `Auto-repair will not act on this node: ${health.skipReasons.join(', ')}.` };
+    }
+    return {
+      action: 'reboot',
+      at: health.since === undefined ? undefined : health.since + REPAIR_DELAY_MS,
+      note: 'Auto-repair reboots a node that stays unhealthy for at least 5 minutes (often about 10 minutes in practice).',
+    };
+  }
+  const at = last.lastSeen === undefined ? undefined : last.lastSeen + STEP_INTERVAL_MS;
+  const linux = options.os === undefined || options.os.toLowerCase() === 'linux';
+  switch (last.action) {
+    case 'reboot':
+      return { action: 'reimage', at, note: 'If the node stays NotReady, auto-repair reimages it about 5 minutes after the reboot.' };
+    case 'reimage':
+      if (linux) {
+        return { action: 'redeploy', at, note: 'If the node stays NotReady, auto-repair redeploys it about 5 minutes after the reimage.' };
+      }
+      return {
+        action: 'none',
+        note: 'Redeploy is used on Linux nodes only. AKS may retry the sequence up to 3 times within an hour; if the node stays NotReady, troubleshoot it manually.',
+      };
+    case 'redeploy':
+      return {
+        action: 'none',
+        note: last.status === 'failed'
+          ? 'Redeploy was the last repair action and it failed. AKS may retry the sequence up to 3 times within an hour; if the node stays NotReady, act manually (see the error code).'
+          : 'Redeploy is the last repair action. AKS may retry the sequence up to 3 times within an hour; if the node stays NotReady, troubleshoot it manually.',
+      };
+  }
+}
