@@ -1,16 +1,18 @@
-// Builds two CommonJS bundles: the extension (loaded at activation, kept small) and the
-// cluster client (@kubernetes/client-node, ~2 MB), which the extension requires only when
-// the Nodes view is first shown.
+// Builds three CommonJS bundles: the extension (loaded at activation, kept small), the
+// guidance renderer (markdown-it), required when a guidance panel first opens, and the cluster
+// client (@kubernetes/client-node, ~2 MB), required only when the Nodes view is first shown.
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
-/** The extension reaches the cluster bundle through `require('./cluster.js')` at run time. */
-const clusterBundleExternal = {
-  name: 'cluster-bundle-external',
+/** The extension reaches the lazy bundles through `require('./cluster.js')` / `require('./guidance.js')`. */
+const lazyBundlesExternal = {
+  name: 'lazy-bundles-external',
   setup(build) {
     build.onResolve({ filter: /\/cluster\/clusterBackend$/ }, () => ({ path: './cluster.js', external: true }));
+    build.onResolve({ filter: /^\.\/guidanceRenderer$/ }, (args) =>
+      (args.importer.includes('guidancePanel') ? { path: './guidance.js', external: true } : undefined));
   },
 };
 
@@ -27,7 +29,8 @@ const common = {
 };
 
 const contexts = await Promise.all([
-  esbuild.context({ ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', plugins: [clusterBundleExternal], metafile: true }),
+  esbuild.context({ ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', plugins: [lazyBundlesExternal], metafile: true }),
+  esbuild.context({ ...common, entryPoints: { guidance: 'src/guidance/guidanceRenderer.ts' }, outdir: 'dist', metafile: true }),
   esbuild.context({ ...common, entryPoints: { cluster: 'src/cluster/clusterBackend.ts' }, outdir: 'dist', metafile: true }),
 ]);
 

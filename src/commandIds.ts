@@ -9,3 +9,6 @@ export const ViewIds = {
 } as const;
 
 export const GUIDANCE_PANEL_TYPE = 'aksNodeRepair.guidance';
+
+/** The guidance panel's page listing every catalog entry. */
+export const GUIDANCE_INDEX_ID = '__index__';

@@ -1,0 +1,56 @@
+// Guidance panel page script. Runs under a nonce CSP; talks to the extension only through
+// typed messages: open (catalog entry), external (https link), copy, back, index.
+// @ts-check
+(function () {
+  // eslint-disable-next-line no-undef
+  const vscode = acquireVsCodeApi();
+  const raw = document.body.dataset.state;
+  if (raw) {
+    try {
+      vscode.setState(JSON.parse(raw));
+    } catch {
+      // A page without state is still usable; it just is not restored after a reload.
+    }
+  }
+
+  function post(message) {
+    vscode.postMessage(message);
+  }
+
+  document.addEventListener('click', (event) => {
+    const target = event.target instanceof Element ? event.target.closest('a, button') : null;
+    if (!target) {
+      return;
+    }
+    const entry = target.getAttribute('data-entry');
+    const external = target.getAttribute('data-external');
+    const action = target.getAttribute('data-action');
+    if (entry) {
+      event.preventDefault();
+      post({ type: 'open', id: entry });
+    } else if (external) {
+      event.preventDefault();
+      post({ type: 'external', url: external });
+    } else if (action === 'copy') {
+      const code = target.parentElement && target.parentElement.querySelector('code');
+      if (code) {
+        post({ type: 'copy', text: code.textContent || '' });
+        target.textContent = 'Copied';
+        setTimeout(() => { target.textContent = 'Copy'; }, 1500);
+      }
+    } else if (action === 'back' || action === 'index') {
+      event.preventDefault();
+      post({ type: action });
+    } else if (target.tagName === 'A') {
+      // Links the renderer made inert (not https, not a catalog entry) go nowhere.
+      event.preventDefault();
+    }
+  });
+
+  document.addEventListener('keydown', (event) => {
+    if (event.altKey && event.key === 'ArrowLeft') {
+      event.preventDefault();
+      post({ type: 'back' });
+    }
+  });
+})();

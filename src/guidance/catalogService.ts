@@ -1,0 +1,119 @@
+import * as vscode from 'vscode';
+import { Catalog, CatalogEntry, loadCatalogFolders, UNKNOWN_ERROR_ID } from '../domain/catalog';
+import { CodeMatcher, looksLikeAutoRepairContext, TermMatch } from '../domain/codeMatcher';
+import { parseRepairMessage } from '../domain/repairMessage';
+
+/** What a piece of text (a selection, a pasted event message, a log line) refers to. */
+export interface Identified {
+  readonly entry: CatalogEntry;
+  /** The code as written when it is not in the catalog (the unknown-code entry is shown). */
+  readonly unknownCode?: string;
+}
+
+/**
+ * The catalog (built-in entries plus the user's folders) and the matcher built from it,
+ * loaded on first use and reloaded when `aksNodeRepair.catalogFolders` changes.
+ */
+export class CatalogService implements vscode.Disposable {
+  private loaded?: { catalog: Catalog; matcher: CodeMatcher; problems: string[] };
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private readonly subscriptions: vscode.Disposable[] = [this.changed];
+
+  constructor(private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel) {
+    this.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('aksNodeRepair.catalogFolders')) {
+        this.loaded = undefined;
+        this.changed.fire();
+      }
+    }));
+  }
+
+  get catalog(): Catalog {
+    return this.load().catalog;
+  }
+
+  get matcher(): CodeMatcher {
+    return this.load().matcher;
+  }
+
+  get problems(): readonly string[] {
+    return this.load().problems;
+  }
+
+  /** Whether a match of an ambiguous code (InvalidParameter) is really an auto-repair error. */
+  isAutoRepairContext(text: string, match: TermMatch): boolean {
+    return looksLikeAutoRepairContext(text, match);
+  }
+
+  /**
+   * Finds what free text is about: a known code or reason anywhere in it, else the code named
+   * by an auto-repair message, else nothing. Codes outside the catalog map to the unknown entry.
+   */
+  identify(text: string): Identified | undefined {
+    const trimmed = text.trim();
+    if (!trimmed) {
+      return undefined;
+    }
+    const exact = this.catalog.get(trimmed) ?? this.catalog.byMatch(trimmed);
+    if (exact) {
+      return { entry: exact };
+    }
+    const matches = this.matcher.findAll(trimmed);
+    // Prefer a code over a reason: "NodeRebootError ... VMExtensionProvisioningError" is about the code.
+    const byKind = (kind: string) => matches.map((m) => this.catalog.get(m.id)).find((e) => e?.kind === kind);
+    const found = byKind('code') ?? byKind('reason') ?? byKind('topic');
+    if (found) {
+      return { entry: found };
+    }
+    const parsed = parseRepairMessage(trimmed);
+    const unknown = this.catalog.get(UNKNOWN_ERROR_ID);
+    if (parsed.phase === 'error' && unknown) {
+      return { entry: unknown, unknownCode: parsed.code };
+    }
+    if (/^[A-Za-z][A-Za-z0-9]{5,80}$/.test(trimmed) && /(Error|Failed|Failure|Exceeded|NotFound|Invalid)/.test(trimmed) && unknown) {
+      return { entry: unknown, unknownCode: trimmed };
+    }
+    return undefined;
+  }
+
+  private load(): NonNullable<CatalogService['loaded']> {
+    if (!this.loaded) {
+      const started = Date.now();
+      const userFolders = vscode.workspace.getConfiguration('aksNodeRepair').get<string[]>('catalogFolders', []);
+      const folders = [
+        { path: vscode.Uri.joinPath(this.extensionUri, 'media', 'catalog').fsPath, origin: 'builtin' as const },
+        ...userFolders.filter((f) => typeof f === 'string' && f.trim()).map((f) => ({ path: resolveUserFolder(f), origin: 'user' as const })),
+      ];
+      const { catalog, problems } = loadCatalogFolders(folders);
+      for (const problem of problems) {
+        this.log.warn(`Guidance catalog: ${problem}`);
+      }
+      if (problems.length > 0 && userFolders.length > 0) {
+        void vscode.window.showWarningMessage(
+          `Some guidance entries could not be loaded (${problems.length}). See the "AKS Node Auto-Repair" output for the files and reasons.`,
+          'Show Output',
+        ).then((pick) => { if (pick) { this.log.show(true); } });
+      }
+      const matcher = new CodeMatcher(catalog.terms());
+      this.log.info(`Guidance catalog loaded: ${catalog.entries.length} entries in ${Date.now() - started} ms.`);
+      this.loaded = { catalog, matcher, problems };
+    }
+    return this.loaded;
+  }
+
+  dispose(): void {
+    vscode.Disposable.from(...this.subscriptions).dispose();
+  }
+}
+
+/** `~/runbooks` and workspace-relative folders, as a user would write them in settings. */
+function resolveUserFolder(folder: string): string {
+  const home = process.env.HOME ?? process.env.USERPROFILE ?? '';
+  const expanded = folder.replace(/^~(?=$|[\\/])/, home);
+  if (/^([A-Za-z]:)?[\\/]/.test(expanded)) {
+    return expanded;
+  }
+  const ws = vscode.workspace.workspaceFolders?.[0];
+  return ws ? vscode.Uri.joinPath(ws.uri, expanded).fsPath : expanded;
+}

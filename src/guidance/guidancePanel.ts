@@ -1,0 +1,221 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { GUIDANCE_INDEX_ID as INDEX_ID, GUIDANCE_PANEL_TYPE } from '../commandIds';
+import { UNKNOWN_ERROR_ID, type CatalogEntry } from '../domain/catalog';
+import type { GuidanceContext, GuidanceRenderer, GuidanceTarget } from './guidanceRenderer';
+import { CatalogService } from './catalogService';
+
+/** Messages the page sends; anything else is ignored. */
+type PageMessage =
+  | { type: 'open'; id: string }
+  | { type: 'external'; url: string }
+  | { type: 'copy'; text: string }
+  | { type: 'back' }
+  | { type: 'index' };
+
+const MAX_HISTORY = 50;
+
+/**
+ * The one guidance panel: shows a catalog entry, navigates between entries in place (with a
+ * back stack), and comes back after a window reload through its serializer.
+ */
+export class GuidancePanel implements vscode.Disposable {
+  private panel?: vscode.WebviewPanel;
+  private current?: GuidanceTarget;
+  private history: GuidanceTarget[] = [];
+  private renderer?: GuidanceRenderer;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly panelSubscriptions: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly catalog: CatalogService,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.subscriptions.push(catalog.onDidChange(() => this.render()));
+  }
+
+  /** Brings the panel back after a window reload; one registration per window. */
+  registerSerializer(): vscode.Disposable {
+    return vscode.window.registerWebviewPanelSerializer(GUIDANCE_PANEL_TYPE, {
+      deserializeWebviewPanel: async (panel, state: unknown) => this.revive(panel, state),
+    });
+  }
+
+  /** The entry on screen, for tests and for commands that act on it. */
+  get currentEntryId(): string | undefined {
+    return this.panel ? this.current?.id : undefined;
+  }
+
+  show(target: GuidanceTarget, options: { preserveFocus?: boolean } = {}): void {
+    const known = target.id === INDEX_ID || this.catalog.catalog.get(target.id) !== undefined;
+    const resolved: GuidanceTarget = known ? target : { id: UNKNOWN_ERROR_ID, context: { ...target.context, code: target.context?.code ?? target.id } };
+    if (this.panel) {
+      this.navigate(resolved);
+      this.panel.reveal(undefined, options.preserveFocus);
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(GUIDANCE_PANEL_TYPE, 'AKS Guidance', {
+      viewColumn: vscode.ViewColumn.Beside,
+      preserveFocus: options.preserveFocus,
+    }, this.webviewOptions());
+    this.attach(panel, resolved);
+  }
+
+  private revive(panel: vscode.WebviewPanel, state: unknown): void {
+    const id = typeof state === 'object' && state !== null && typeof (state as { id?: unknown }).id === 'string'
+      ? (state as { id: string }).id : INDEX_ID;
+    const context = sanitizeContext((state as { context?: unknown } | undefined)?.context);
+    panel.webview.options = this.webviewOptions();
+    if (this.panel) {
+      // A second restored panel: keep one panel, the latest.
+      this.panel.dispose();
+    }
+    this.attach(panel, { id, context });
+  }
+
+  private webviewOptions(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      enableFindWidget: true,
+      retainContextWhenHidden: false,
+      enableCommandUris: false,
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'media')],
+    };
+  }
+
+  private attach(panel: vscode.WebviewPanel, target: GuidanceTarget): void {
+    this.panel = panel;
+    this.history = [];
+    this.current = target;
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'activity-icon.svg');
+    this.panelSubscriptions.push(
+      panel.onDidDispose(() => {
+        this.panel = undefined;
+        this.history = [];
+        vscode.Disposable.from(...this.panelSubscriptions.splice(0)).dispose();
+      }),
+      panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)),
+    );
+    this.render();
+  }
+
+  private navigate(target: GuidanceTarget): void {
+    if (this.current && this.current.id !== target.id) {
+      this.history.push(this.current);
+      if (this.history.length > MAX_HISTORY) {
+        this.history.shift();
+      }
+    }
+    this.current = target;
+    this.render();
+  }
+
+  private onMessage(message: unknown): void {
+    if (typeof message !== 'object' || message === null) {
+      return;
+    }
+    const m = message as PageMessage;
+    switch (m.type) {
+      case 'open':
+        if (typeof m.id === 'string' && this.catalog.catalog.get(m.id)) {
+          this.navigate({ id: m.id });
+        }
+        break;
+      case 'external':
+        if (typeof m.url === 'string' && /^https:\/\//i.test(m.url)) {
+          void vscode.env.openExternal(vscode.Uri.parse(m.url, true));
+        }
+        break;
+      case 'copy':
+        if (typeof m.text === 'string') {
+          void vscode.env.clipboard.writeText(m.text.slice(0, 100_000)).then(
+            () => vscode.window.setStatusBarMessage('Copied to the clipboard.', 2000),
+          );
+        }
+        break;
+      case 'back': {
+        const previous = this.history.pop();
+        if (previous) {
+          this.current = previous;
+          this.render();
+        }
+        break;
+      }
+      case 'index':
+        this.navigate({ id: INDEX_ID });
+        break;
+    }
+  }
+
+  private render(): void {
+    const panel = this.panel;
+    const target = this.current;
+    if (!panel || !target) {
+      return;
+    }
+    const webview = panel.webview;
+    const resources = {
+      cspSource: webview.cspSource,
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'guidance.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'guidance.css')).toString(),
+      nonce: randomBytes(16).toString('base64'),
+    };
+    const renderer = this.loadRenderer();
+    const catalog = this.catalog.catalog;
+    const canGoBack = this.history.length > 0;
+    if (target.id === INDEX_ID) {
+      panel.title = 'AKS Guidance';
+      webview.html = renderer.renderIndex(catalog, resources, canGoBack);
+      return;
+    }
+    const entry = catalog.get(target.id) ?? catalog.get(UNKNOWN_ERROR_ID);
+    if (!entry) {
+      panel.title = 'AKS Guidance';
+      webview.html = renderer.renderIndex(catalog, resources, canGoBack);
+      return;
+    }
+    panel.title = `AKS: ${panelTitle(entry, target)}`;
+    webview.html = renderer.renderPage({ target, entry, catalog, canGoBack }, resources);
+  }
+
+  private loadRenderer(): GuidanceRenderer {
+    if (!this.renderer) {
+      const started = Date.now();
+      // Required here, not imported at the top: markdown-it stays out of activation (a separate bundle).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const mod = require('./guidanceRenderer') as typeof import('./guidanceRenderer');
+      this.renderer = new mod.GuidanceRenderer();
+      this.log.debug(`Guidance renderer loaded in ${Date.now() - started} ms.`);
+    }
+    return this.renderer;
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    vscode.Disposable.from(...this.subscriptions, ...this.panelSubscriptions).dispose();
+  }
+}
+
+function panelTitle(entry: CatalogEntry, target: GuidanceTarget): string {
+  if (entry.id === UNKNOWN_ERROR_ID && target.context?.code) {
+    return target.context.code.slice(0, 60);
+  }
+  return entry.kind === 'topic' ? entry.title : entry.matches[0] ?? entry.title;
+}
+
+/** State restored from a webview is as untrusted as the page: keep only short strings. */
+function sanitizeContext(raw: unknown): GuidanceContext | undefined {
+  if (typeof raw !== 'object' || raw === null) {
+    return undefined;
+  }
+  const r = raw as Record<string, unknown>;
+  const str = (v: unknown, max: number) => (typeof v === 'string' ? v.slice(0, max) : undefined);
+  return {
+    code: str(r.code, 200),
+    node: str(r.node, 253),
+    reason: str(r.reason, 100),
+    message: str(r.message, 2000),
+    seenAt: typeof r.seenAt === 'number' && Number.isFinite(r.seenAt) ? r.seenAt : undefined,
+  };
+}

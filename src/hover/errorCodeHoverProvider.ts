@@ -1,0 +1,97 @@
+import * as vscode from 'vscode';
+import { CommandIds } from '../commandIds';
+import type { CatalogEntry } from '../domain/catalog';
+import { AMBIGUOUS_CODES } from '../domain/codeMatcher';
+import { CatalogService } from '../guidance/catalogService';
+import type { GuidanceTarget } from '../guidance/guidanceRenderer';
+
+/** Documents where operators meet codes: logs, manifests, JSON dumps, notes, and the Output panel. */
+export const HOVER_SELECTOR: vscode.DocumentSelector = [
+  ...['log', 'yaml', 'json', 'jsonc', 'plaintext', 'markdown'].map((language) => ({ language })),
+  { scheme: 'output' },
+];
+
+/** Lines around the hovered one that are searched for signs of an auto-repair event. */
+const CONTEXT_LINES = 6;
+/** Past this length a line is only searched near the cursor (minified JSON, huge log lines). */
+const MAX_CONTEXT_CHARS = 4000;
+
+/** Hover for auto-repair error codes and event reasons: cause, first step, links to the full guidance. */
+export class ErrorCodeHoverProvider implements vscode.HoverProvider {
+  constructor(private readonly catalog: CatalogService) {}
+
+  provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+    const line = document.lineAt(position.line).text;
+    const match = this.catalog.matcher.findAt(line, position.character);
+    if (!match) {
+      return undefined;
+    }
+    const entry = this.catalog.catalog.get(match.id);
+    if (!entry) {
+      return undefined;
+    }
+    const range = new vscode.Range(position.line, match.start, position.line, match.end);
+    const ambiguous = AMBIGUOUS_CODES.has(match.term);
+    const inRepairContext = ambiguous ? this.isAutoRepairContext(document, position.line, match.start, match.end) : true;
+    return new vscode.Hover(hoverMarkdown(entry, ambiguous, inRepairContext), range);
+  }
+
+  private isAutoRepairContext(document: vscode.TextDocument, lineNo: number, start: number, end: number): boolean {
+    const first = Math.max(0, lineNo - CONTEXT_LINES);
+    const last = Math.min(document.lineCount - 1, lineNo + CONTEXT_LINES);
+    let before = '';
+    for (let i = first; i < lineNo; i++) {
+      before += clip(document.lineAt(i).text) + '\n';
+    }
+    const line = document.lineAt(lineNo).text;
+    const lineStart = Math.max(0, start - MAX_CONTEXT_CHARS);
+    before += line.slice(lineStart, start);
+    let after = line.slice(end, end + MAX_CONTEXT_CHARS);
+    for (let i = lineNo + 1; i <= last; i++) {
+      after += '\n' + clip(document.lineAt(i).text);
+    }
+    const code = line.slice(start, end);
+    const text = before + code + after;
+    return this.catalog.isAutoRepairContext(text, { term: code, id: code, start: before.length, end: before.length + code.length });
+  }
+}
+
+function clip(line: string): string {
+  return line.length > MAX_CONTEXT_CHARS ? line.slice(0, MAX_CONTEXT_CHARS) : line;
+}
+
+export function openGuidanceCommandUri(target: GuidanceTarget): vscode.Uri {
+  return vscode.Uri.parse(`command:${CommandIds.openGuidance}?${encodeURIComponent(JSON.stringify([target]))}`);
+}
+
+function hoverMarkdown(entry: CatalogEntry, ambiguous: boolean, inRepairContext: boolean): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(undefined, true);
+  // Only our own command may run from this hover; the text itself comes from the catalog, escaped.
+  md.isTrusted = { enabledCommands: [CommandIds.openGuidance] };
+  md.supportHtml = false;
+  const kind = entry.kind === 'code' ? 'AKS auto-repair error' : entry.kind === 'reason' ? 'AKS auto-repair event' : 'AKS auto-repair';
+  md.appendMarkdown(`$(tools) **`).appendText(entry.title).appendMarkdown(`** · ${kind}\n\n`);
+  if (ambiguous && !inRepairContext) {
+    md.appendMarkdown('$(warning) ');
+    md.appendText(`${entry.matches[0] ?? entry.id} also appears in many unrelated Azure errors. Nothing around this line shows a node auto-repair event, so it may not be one. If it came from a NodeRebootError, NodeReimageError or NodeRedeployError event:`);
+    md.appendMarkdown('\n\n');
+  }
+  md.appendText(entry.summary);
+  md.appendMarkdown('\n\n**First step:** ').appendText(entry.firstStep);
+  md.appendMarkdown('\n\n');
+  const links = [`[$(book) Open guidance](${openGuidanceCommandUri({ id: entry.id })} "Open the full guidance for ${escapeTitle(entry.title)}")`];
+  const doc = entry.docs.find((d) => /^https:\/\//i.test(d.url));
+  if (doc) {
+    links.push(`[$(link-external) ${escapeLinkText(doc.title)}](${doc.url.replace(/[()\s]/g, encodeURIComponent)})`);
+  }
+  md.appendMarkdown(links.join(' · '));
+  return md;
+}
+
+function escapeLinkText(text: string): string {
+  return text.replace(/[\\[\]`*_<>()#!|]/g, '\\$&');
+}
+
+function escapeTitle(text: string): string {
+  return text.replace(/["\\]/g, '');
+}
