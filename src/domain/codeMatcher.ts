@@ -236,9 +236,10 @@ export class CodeMatcher {
     if (this.maxLength === 0 || !Number.isInteger(offset) || offset < 0 || offset >= text.length) {
       return undefined;
     }
-    // Any match covering offset has at most maxLength symbols, so it ends within this bound.
-    const to = this.walkForward(text, offset, this.maxLength + 1);
-    let from = this.walkBack(text, offset, this.maxLength);
+    // A match covering offset has at most maxLength symbols, offset's own included, so it starts
+    // at most maxLength - 1 symbols back and ends within maxLength symbols ahead.
+    const to = this.walkForward(text, offset, this.maxLength);
+    let from = this.walkBack(text, offset, this.maxLength - 1);
     for (;;) {
       const candidates = this.scan(text, from, to);
       const cluster = overlapClusterAt(candidates, offset);

@@ -20,7 +20,7 @@ const matcher = new CodeMatcher(TERMS);
 const TRICKY = [
   'Node', 'Reboot', 'Error', 'NodeReboot', 'VMExtensionProvisioningErro', 'InvalidParamete', 'Invalid', 'Parameter',
   'ManagedIdentityCredential', 'authentication', 'failed', 'scaleSetNameAndInstanceIDFromProviderID', 'VMRedeployment',
-  ' ', '  ', '\t', '\n', '\r\n', '\u00a0', '\\', '\\n', '\\"', '\\t', 'n', '"', ':', '_', 'x', '0', 'é', '\u0301',
+  ' ', '  ', '\t', '\n', '\r\n', '\u00a0', '\\', '\\n', '\\"', '\\t', '\\f', 'n', '"', ':', '_', 'x', '0', 'é', '\u0301',
   '😀', '\u200b', '\u202e', 'ش', ...TERMS.map((t) => t.term),
 ];
 
@@ -39,6 +39,35 @@ const writtenTerm = fc.tuple(fc.constantFrom(...TERMS), fc.array(fc.constantFrom
     let k = 0;
     return { term: t, text: t.term.replace(/ /g, () => gaps[k++ % gaps.length]) };
   });
+
+/**
+ * A slow, obviously-correct reference: one sticky regex per term tried at every position, then
+ * leftmost-longest selection. Whitespace as the matcher defines it (JS \\s minus the BOM).
+ */
+function referenceFindAll(terms: readonly MatcherTerm[], text: string): TermMatch[] {
+  const ws = String.raw`(?:[\t-\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]|\\[nrtf])+`;
+  const patterns = terms.map((t) => new RegExp(
+    String.raw`(?<=^|[^A-Za-z0-9_]|\\[nrtf])` + t.term.split(' ').map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join(ws)
+      + String.raw`(?![A-Za-z0-9_]|\p{M})`, 'uy'));
+  const candidates: TermMatch[] = [];
+  for (let i = 0; i < text.length; i++) {
+    terms.forEach((t, k) => {
+      patterns[k].lastIndex = i;
+      const m = patterns[k].exec(text);
+      if (m) {
+        candidates.push({ term: t.term, id: t.id, start: i, end: i + m[0].length });
+      }
+    });
+  }
+  candidates.sort((a, b) => a.start - b.start || b.end - a.end);
+  const chosen: TermMatch[] = [];
+  for (const c of candidates) {
+    if (chosen.length === 0 || c.start >= chosen[chosen.length - 1].end) {
+      chosen.push(c);
+    }
+  }
+  return chosen;
+}
 
 function coveringMatch(all: readonly TermMatch[], offset: number): TermMatch | undefined {
   return all.find((m) => m.start <= offset && offset < m.end);
@@ -70,6 +99,12 @@ describe('codeMatcher properties', () => {
     }), { numRuns: 500 });
   });
 
+  it('agrees with a naive regex reference', () => {
+    fc.assert(fc.property(trickyText, (text) => {
+      assert.deepEqual(matcher.findAll(text), referenceFindAll(TERMS, text));
+    }), { numRuns: 1000 });
+  });
+
   it('findAt agrees with findAll at every offset', () => {
     fc.assert(fc.property(trickyText, (text) => {
       const all = matcher.findAll(text);
@@ -83,7 +118,11 @@ describe('codeMatcher properties', () => {
     const chain = new CodeMatcher([
       { term: 'a b', id: 'ab' }, { term: 'b c', id: 'bc' }, { term: 'c a', id: 'ca' }, { term: 'a', id: 'a' }, { term: 'b c a b', id: 'bcab' },
     ]);
-    const chainText = fc.array(fc.constantFrom('a', 'b', 'c', ' ', '\n', '\\n', 'x'), { maxLength: 40 }).map((p) => p.join(''));
+    // Mostly words separated by whitespace, so candidates overlap in long chains that reach
+    // further back than findAt's first window.
+    const word = fc.constantFrom('a', 'a', 'b', 'b', 'c', 'c', 'x', 'ab');
+    const gap = fc.constantFrom(' ', ' ', ' ', '\n', '\\n', '  ', '-');
+    const chainText = fc.array(fc.tuple(word, gap), { maxLength: 30 }).map((p) => p.map(([w, g]) => w + g).join(''));
     fc.assert(fc.property(chainText, (text) => {
       const all = chain.findAll(text);
       for (let offset = 0; offset < text.length; offset++) {

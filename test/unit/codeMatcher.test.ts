@@ -144,6 +144,26 @@ describe('codeMatcher', () => {
       assert.equal(m.findAt(text, 13)?.id, 'g');
     });
 
+    it('findAt sees a chosen match that starts before its first window', () => {
+      // At offset 7 the window starts at `q`; `p q r s` (chosen by findAll) starts one symbol earlier
+      // and hides `s t`, so findAt must look further back before answering.
+      const m = new CodeMatcher([{ term: 'p q r s', id: 'pqrs' }, { term: 's t', id: 'st' }]);
+      const text = 'p q r s t';
+      assert.deepEqual(written(text, m.findAll(text)), [['pqrs', 'p q r s']]);
+      assert.equal(m.findAt(text, 6)?.id, 'pqrs');
+      assert.equal(m.findAt(text, 7), undefined);
+      assert.equal(m.findAt(text, 8), undefined);
+    });
+
+    it('handles terms with non-ASCII characters, failure links included', () => {
+      const m = new CodeMatcher([{ term: 'ノード失敗', id: 'jp' }, { term: 'ノード', id: 'node' }, { term: 'Fehlerü', id: 'de' }]);
+      const text = 'エラー: ノード失敗 / ノーノード / xノード / Fehlerü!';
+      // `ノーノード` needs a failure link back into `ノード`; `xノード` is glued to an identifier.
+      assert.deepEqual(written(text, m.findAll(text)), [['jp', 'ノード失敗'], ['node', 'ノード'], ['de', 'Fehlerü']]);
+      assert.equal(m.findAll(text)[1].start, text.indexOf('ノーノード') + 2);
+      assert.equal(m.findAt(text, text.indexOf('Fehlerü') + 6)?.id, 'de');
+    });
+
     it('keeps the first id for a duplicate term and ignores empty terms', () => {
       const m = new CodeMatcher([{ term: 'X1', id: 'first' }, { term: ' X1 ', id: 'second' }, { term: '  ', id: 'blank' }]);
       assert.deepEqual(m.findAll('a X1 b'), [{ term: 'X1', id: 'first', start: 2, end: 4 }]);
