@@ -32,7 +32,8 @@
       event.preventDefault();
       post({ type: 'external', url: external });
     } else if (action === 'copy') {
-      const code = target.parentElement && target.parentElement.querySelector('code');
+      const block = target.closest('.code-block');
+      const code = block && block.querySelector('code');
       if (code) {
         post({ type: 'copy', text: code.textContent || '' });
         target.textContent = 'Copied';

@@ -64,7 +64,8 @@ export class GuidanceRenderer {
   renderBody(entry: CatalogEntry, catalog: Catalog): string {
     this.catalog = catalog;
     try {
-      return this.md.render(entry.body);
+      // The page header already shows the title: drop the body's own leading `# Title`.
+      return this.md.render(entry.body.replace(/^\s*#[ \t][^\n]*\n/, ''));
     } finally {
       this.catalog = undefined;
     }
@@ -178,8 +179,8 @@ ${canGoBack ? '<button type="button" class="back" data-action="back" title="Back
       const lang = token.info.trim().split(/\s+/)[0] ?? '';
       const code = escapeHtml(token.content);
       const langClass = lang ? ` class="language-${escapeHtml(lang)}"` : '';
-      return `<div class="code-block"><pre tabindex="0"><code${langClass}>${code}</code></pre>`
-        + '<button type="button" class="copy" data-action="copy" aria-label="Copy to clipboard">Copy</button></div>\n';
+      return '<div class="code-block"><div class="code-actions"><button type="button" class="copy" data-action="copy" aria-label="Copy to clipboard">Copy</button></div>'
+        + `<pre tabindex="0"><code${langClass}>${code}</code></pre></div>\n`;
     };
     // Images would need remote loads the CSP refuses; show their text instead.
     md.renderer.rules.image = (tokens, idx) => `<span class="muted">[image: ${escapeHtml(tokens[idx].content)}]</span>`;

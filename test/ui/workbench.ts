@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { launchChromium } from '../harness/browser';
 import { REPO_ROOT, RunningCodeServer, runtimePaths, startCodeServer } from '../harness/codeServer';
 
@@ -49,6 +49,7 @@ export class Workbench {
       'extensions.autoCheckUpdates': false,
       'extensions.autoUpdate': false,
       'chat.disableAIFeatures': true,
+      'workbench.secondarySideBar.defaultVisibility': 'hidden',
       'workbench.colorTheme': opts.theme ?? 'Default Dark Modern',
       'editor.hover.delay': 300,
       ...opts.settings,
@@ -70,6 +71,40 @@ export class Workbench {
     await input.fill(`>${title}`);
     await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible', timeout: 15_000 });
     await this.page.keyboard.press('Enter');
+  }
+
+  /** Quick Open (Ctrl+P) a file of the workspace, as a person would. */
+  async openFile(name: string): Promise<void> {
+    await this.page.keyboard.press('Control+P');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(name);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.tab.active', { hasText: name }).waitFor({ state: 'visible', timeout: 15_000 });
+    await this.page.locator('.monaco-editor .view-lines').first().waitFor({ state: 'visible' });
+  }
+
+  /** Moves the mouse onto the first visible occurrence of `text` in the active editor. */
+  async hoverText(text: string): Promise<void> {
+    const line = this.page.locator('.monaco-editor .view-line', { hasText: text }).first();
+    await line.waitFor({ state: 'visible', timeout: 15_000 });
+    // Token spans split words (the log grammar colours "Error"), so aim by character: the editor
+    // font is monospace and the line's outer span is exactly as wide as its text.
+    const outer = line.locator(':scope > span').first();
+    const box = await outer.boundingBox();
+    const content = ((await outer.textContent()) ?? '').replace(/\u00a0/g, ' ');
+    const at = content.indexOf(text);
+    if (!box || at < 0) {
+      throw new Error(`"${text}" is not on screen`);
+    }
+    const charWidth = box.width / content.length;
+    await this.page.mouse.move(box.x + charWidth * (at + text.length / 2), box.y + box.height / 2);
+  }
+
+  /** The content frame of the visible webview panel (code-server nests it in two iframes). */
+  webview(): FrameLocator {
+    return this.page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
   }
 
   async screenshot(name: string, opts: { docs?: boolean } = {}): Promise<string> {
