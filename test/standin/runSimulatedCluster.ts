@@ -23,7 +23,6 @@ async function main(): Promise<void> {
     live: args.includes('--live'),
     log: args.includes('--verbose') ? (line) => process.stderr.write(`${line}\n`) : undefined,
   });
-  process.stdout.write(`kubeconfig: ${cluster.kubeconfigPath}\nurl: ${cluster.server.url}\n`);
   // The live script's timers are unref'd; this keeps the process up until a signal arrives.
   const keepAlive = setInterval(() => undefined, 60_000);
   const shutdown = (): void => {
@@ -32,6 +31,8 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+  // Printed last: a parent that waits for these lines may signal us right away.
+  process.stdout.write(`kubeconfig: ${cluster.kubeconfigPath}\nurl: ${cluster.server.url}\n`);
 }
 
 main().catch((err: unknown) => {
