@@ -404,10 +404,20 @@ export class ApiStandIn {
 
   // ---------------------------------------------------------------- state
 
+  get nodeCount(): number {
+    return this.stores.nodes.objects.size;
+  }
+
+  get eventCount(): number {
+    return this.stores.events.objects.size;
+  }
+
+  /** Copies of the stored nodes, sorted by name (copies: cheap enough for fixtures, not for 50,000 events in a loop). */
   nodes(): KubeObject[] {
     return this.stores.nodes.snapshot().items.map((o) => structuredClone(o));
   }
 
+  /** Copies of the stored events, sorted by namespace/name. */
   events(): KubeObject[] {
     return this.stores.events.snapshot().items.map((o) => structuredClone(o));
   }
@@ -793,7 +803,7 @@ export class ApiStandIn {
   }
 
   private resourceList(groupVersion: string, views: Record<string, View>): object {
-    const shortNames: Record<string, string[]> = groupVersion === 'v1' ? { nodes: ['no'], events: ['ev'], namespaces: ['ns'] } : {};
+    const shortNames: Record<string, string[]> = groupVersion === 'v1' ? { nodes: ['no'], events: ['ev'], namespaces: ['ns'] } : { events: ['ev'] };
     const resources: object[] = [];
     for (const view of Object.values(views)) {
       const singular = view.kind.toLowerCase();
