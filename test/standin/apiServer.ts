@@ -803,7 +803,7 @@ export class ApiStandIn {
   }
 
   private resourceList(groupVersion: string, views: Record<string, View>): object {
-    const shortNames: Record<string, string[]> = groupVersion === 'v1' ? { nodes: ['no'], events: ['ev'], namespaces: ['ns'] } : { events: ['ev'] };
+    const shortNames: Record<string, string[]> = groupVersion === 'v1' ? { nodes: ['no'], events: ['ev'], namespaces: ['ns'] } : {};
     const resources: object[] = [];
     for (const view of Object.values(views)) {
       const singular = view.kind.toLowerCase();
