@@ -9,6 +9,9 @@ describe('activation', () => {
     assert.ok(ext, `extension ${EXTENSION_ID} is not installed in the extension host`);
     await ext.activate();
     assert.equal(ext.isActive, true);
+    const api = ext.exports as { isClusterClientLoaded(): boolean; activationMs: number };
+    assert.equal(api.isClusterClientLoaded(), false, 'activation does not load @kubernetes/client-node');
+    assert.ok(api.activationMs >= 0);
     const commands = await vscode.commands.getCommands(true);
     assert.ok(commands.includes('aksNodeRepair.explainError'), 'explain command is registered');
   });
@@ -20,5 +23,12 @@ describe('activation', () => {
     assert.deepEqual(contributes.views.aksNodeRepair.map((v) => v.name), ['Nodes']);
     // Focusing the view only succeeds when a provider is registered for it.
     await vscode.commands.executeCommand('aksNodeRepair.nodes.focus');
+    // Showing the view is what loads the cluster client.
+    const api = ext.exports as { isClusterClientLoaded(): boolean };
+    const deadline = Date.now() + 10_000;
+    while (!api.isClusterClientLoaded() && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(api.isClusterClientLoaded(), true, 'the cluster client loads once the Nodes view is shown');
   });
 });

@@ -1,0 +1,13 @@
+import { CommandIds } from '../commandIds';
+import { ClusterSession } from '../tree/clusterSession';
+
+/** "AKS: Refresh Nodes": relist now, or retry a connection that failed. */
+export class RefreshCommand {
+  readonly id = CommandIds.refresh;
+
+  constructor(private readonly session: ClusterSession) {}
+
+  execute(): void {
+    this.session.refresh();
+  }
+}

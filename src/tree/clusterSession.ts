@@ -1,0 +1,191 @@
+import * as vscode from 'vscode';
+import type { ClusterBackend, ClusterConnection, ClusterIdentity, ConnectionProblem, ConnectionState, Logger } from '../cluster/clusterTypes';
+import { ClusterModel, type ClusterChange } from '../domain/clusterModel';
+
+/** What the view shows about the connection: the backend's state, or why there is none yet. */
+export type SessionState =
+  | { kind: 'idle' }
+  | ConnectionState;
+
+const CONTEXT_STATE_KEY = 'aksNodeRepair.selectedContexts';
+
+/**
+ * The connection to the current cluster, created when the Nodes view is first shown: loads the
+ * cluster client bundle then (not at activation), follows the kubeconfig setting, switches
+ * context, and hands model changes to the view.
+ */
+export class ClusterSession implements vscode.Disposable {
+  private backend?: ClusterBackend;
+  private connection?: ClusterConnection;
+  private connectionSubscription?: { dispose(): void };
+  private modelSubscription?: { dispose(): void };
+  private currentModel = new ClusterModel();
+  private currentState: SessionState = { kind: 'idle' };
+  private started = false;
+  private readonly stateChanged = new vscode.EventEmitter<SessionState>();
+  private readonly modelChanged = new vscode.EventEmitter<ClusterChange>();
+  readonly onDidChangeState = this.stateChanged.event;
+  readonly onDidChangeModel = this.modelChanged.event;
+  private readonly subscriptions: vscode.Disposable[] = [this.stateChanged, this.modelChanged];
+
+  constructor(
+    private readonly globalState: vscode.Memento,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
+      if (this.started && e.affectsConfiguration('aksNodeRepair.kubeconfig')) {
+        this.log.info('The kubeconfig setting changed: reconnecting.');
+        this.connect();
+      }
+    }));
+  }
+
+  get model(): ClusterModel {
+    return this.currentModel;
+  }
+
+  get state(): SessionState {
+    return this.currentState;
+  }
+
+  get identity(): ClusterIdentity | undefined {
+    return this.connection?.identity;
+  }
+
+  get isBackendLoaded(): boolean {
+    return this.backend !== undefined;
+  }
+
+  /** Connects on first call; later calls do nothing. */
+  ensureStarted(): void {
+    if (!this.started) {
+      this.started = true;
+      this.connect();
+    }
+  }
+
+  /** Relists now (and re-reads a kubeconfig that had failed). */
+  refresh(): void {
+    if (!this.started || !this.connection || this.currentState.kind === 'failed') {
+      this.started = true;
+      this.connect();
+      return;
+    }
+    this.connection.refresh();
+  }
+
+  /** The contexts of the kubeconfig in use, for the context picker. */
+  contexts(): { contexts: readonly string[]; current?: string } | { problem: ConnectionProblem } {
+    const backend = this.loadBackend();
+    if ('problem' in backend) {
+      return backend;
+    }
+    const read = backend.readKubeconfig(this.kubeconfigOptions());
+    return read.ok ? { contexts: read.identity.contexts, current: read.identity.context } : { problem: read.problem };
+  }
+
+  async switchContext(context: string): Promise<void> {
+    const key = this.kubeconfigKey();
+    const selected = { ...this.globalState.get<Record<string, string>>(CONTEXT_STATE_KEY, {}), [key]: context };
+    await this.globalState.update(CONTEXT_STATE_KEY, selected);
+    this.log.info(`Switching to context "${context}".`);
+    this.started = true;
+    this.connect();
+  }
+
+  /** The kubeconfig file a user would open to fix a problem. */
+  kubeconfigFile(): string | undefined {
+    const fromProblem = this.currentState.kind === 'failed' || this.currentState.kind === 'reconnecting' ? this.currentState.problem.file : undefined;
+    return fromProblem ?? this.connection?.identity?.files[0] ?? this.kubeconfigOptions().settingPath ?? firstKubeconfigPath();
+  }
+
+  private connect(): void {
+    this.disconnect();
+    const backend = this.loadBackend();
+    if ('problem' in backend) {
+      this.setState({ kind: 'failed', problem: backend.problem });
+      return;
+    }
+    this.currentModel = new ClusterModel();
+    this.modelSubscription = this.currentModel.onDidChange((change) => this.modelChanged.fire(change));
+    // A new model: the view redraws everything once.
+    this.modelChanged.fire({ nodes: [], full: true });
+    const connection = backend.connect({ ...this.kubeconfigOptions(), model: this.currentModel, log: redactingLogger(this.log) });
+    this.connection = connection;
+    this.connectionSubscription = connection.onDidChangeState((state) => this.setState(state));
+    this.setState(connection.state);
+    connection.start();
+  }
+
+  private disconnect(): void {
+    this.connectionSubscription?.dispose();
+    this.modelSubscription?.dispose();
+    this.connection?.dispose();
+    this.connection = undefined;
+  }
+
+  private setState(state: SessionState): void {
+    this.currentState = state;
+    this.stateChanged.fire(state);
+  }
+
+  private loadBackend(): ClusterBackend | { problem: ConnectionProblem } {
+    if (!this.backend) {
+      try {
+        const started = Date.now();
+        // Required here, not imported: @kubernetes/client-node (~2 MB) loads when the view is first shown.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const mod = require('../cluster/clusterBackend') as typeof import('../cluster/clusterBackend');
+        this.backend = mod.backend;
+        this.log.info(`Cluster client loaded in ${Date.now() - started} ms.`);
+        return mod.backend;
+      } catch (err) {
+        this.log.error(`Could not load the cluster client: ${String(err)}`);
+        return { problem: { kind: 'unknown', message: 'The Kubernetes client could not be loaded.', nextStep: 'Reinstall the extension; see the "AKS Node Auto-Repair" output for details.', detail: String(err) } };
+      }
+    }
+    return this.backend;
+  }
+
+  private kubeconfigOptions(): { settingPath?: string; context?: string } {
+    const setting = vscode.workspace.getConfiguration('aksNodeRepair').get<string>('kubeconfig', '').trim();
+    const settingPath = setting ? expandHome(setting) : undefined;
+    const context = this.globalState.get<Record<string, string>>(CONTEXT_STATE_KEY, {})[this.kubeconfigKey(settingPath)];
+    return { settingPath, context };
+  }
+
+  private kubeconfigKey(settingPath = this.kubeconfigOptions().settingPath): string {
+    return settingPath ?? process.env.KUBECONFIG ?? '~/.kube/config';
+  }
+
+  dispose(): void {
+    this.disconnect();
+    vscode.Disposable.from(...this.subscriptions).dispose();
+  }
+}
+
+function expandHome(p: string): string {
+  const home = process.env.HOME ?? process.env.USERPROFILE ?? '';
+  return p.replace(/^~(?=$|[\\/])/, home);
+}
+
+function firstKubeconfigPath(): string {
+  const env = process.env.KUBECONFIG?.split(process.platform === 'win32' ? ';' : ':').find((p) => p.trim());
+  return env ?? expandHome('~/.kube/config');
+}
+
+/** Credentials never reach the log, whatever a message or a server error contains. */
+export function redactSecrets(text: string): string {
+  return text
+    .replace(/(Bearer\s+)[^\s"',]+/gi, '$1[redacted]')
+    .replace(/("?(?:token|access_token|id_token|password|client-key-data|client-certificate-data)"?\s*[:=]\s*"?)[^\s"',}]+/gi, '$1[redacted]');
+}
+
+function redactingLogger(log: vscode.LogOutputChannel): Logger {
+  return {
+    info: (m) => log.info(redactSecrets(m)),
+    warn: (m) => log.warn(redactSecrets(m)),
+    error: (m) => log.error(redactSecrets(m)),
+    debug: (m) => log.debug(redactSecrets(m)),
+  };
+}

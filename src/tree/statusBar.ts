@@ -1,0 +1,44 @@
+import * as vscode from 'vscode';
+import { ViewIds } from '../commandIds';
+import { ClusterSession } from './clusterSession';
+
+/** `$(error) 2 NotReady · 1 repair error` in the status bar once the cluster is being watched; opens the view. */
+export class RepairStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('aksNodeRepair.status', vscode.StatusBarAlignment.Left, 50);
+
+  constructor(private readonly session: ClusterSession, private readonly now: () => number = Date.now) {
+    this.item.name = 'AKS Node Auto-Repair';
+    this.item.command = `${ViewIds.nodes}.focus`;
+  }
+
+  update(): void {
+    const state = this.session.state;
+    if (state.kind === 'idle' || (state.kind === 'failed' && !this.session.identity)) {
+      this.item.hide();
+      return;
+    }
+    const counts = this.session.model.counts(this.now());
+    const unhealthy = counts.notReady + counts.unknown;
+    const context = this.session.identity?.context ?? 'cluster';
+    const parts: string[] = [];
+    if (unhealthy > 0) {
+      parts.push(`$(error) ${unhealthy} NotReady`);
+    }
+    if (counts.repairErrors > 0) {
+      parts.push(`$(warning) ${counts.repairErrors} repair error${counts.repairErrors === 1 ? '' : 's'}`);
+    }
+    if (state.kind === 'reconnecting') {
+      parts.push('$(sync~spin) reconnecting');
+    }
+    this.item.text = parts.length > 0 ? `AKS ${parts.join(' ')}` : `$(pass) AKS ${counts.nodes} Ready`;
+    this.item.tooltip = `${context}: ${counts.nodes} nodes, ${counts.notReady} NotReady, ${counts.unknown} Unknown, ${counts.repairErrors} with an auto-repair error in the last hour. Click to open the Nodes view.`;
+    this.item.backgroundColor = counts.repairErrors > 0 ? new vscode.ThemeColor('statusBarItem.errorBackground')
+      : unhealthy > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.accessibilityInformation = { label: this.item.tooltip };
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+}

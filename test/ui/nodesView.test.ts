@@ -1,0 +1,91 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { SIMULATED_CONTEXT, SIMULATED_NODES, startSimulatedCluster, type SimulatedCluster } from '../standin/simulatedCluster';
+import { aksNodeName } from '../standin/fixtures';
+import { Workbench } from './workbench';
+
+function screenshotOnFailure(get: () => Workbench | undefined) {
+  return async function (this: Mocha.Context) {
+    if (this.currentTest?.state === 'failed') {
+      await get()?.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => undefined);
+    }
+  };
+}
+
+describe('ui: the Nodes view, as an operator uses it', () => {
+  let wb: Workbench | undefined;
+  let cluster: SimulatedCluster;
+  let dir: string;
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-repair-ui-cluster-'));
+    cluster = await startSimulatedCluster({ kubeconfigPath: path.join(dir, 'kubeconfig') });
+    wb = await Workbench.open({ env: { KUBECONFIG: cluster.kubeconfigPath } });
+  });
+  afterEach(screenshotOnFailure(() => wb));
+  after(async () => {
+    await wb?.close();
+    await cluster?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const row = (text: string) => wb!.page.locator('.pane-body .monaco-list-row', { hasText: text }).first();
+
+  it('opens the view and sees the cluster, pools and unhealthy nodes', async () => {
+    await wb!.page.locator('.activitybar .action-item a[aria-label^="AKS Auto-Repair"]').click();
+    await row(SIMULATED_CONTEXT).waitFor({ state: 'visible', timeout: 30_000 });
+    await row('userpool').waitFor({ state: 'visible', timeout: 30_000 });
+    const notReady = row(SIMULATED_NODES.userNotReady[0]);
+    await notReady.waitFor({ state: 'visible' });
+    assert.match((await notReady.innerText()).replace(/\s+/g, ' '), /NotReady \d+m · reimage failed: VMExtensionProvisioningError/);
+    const status = wb!.page.locator('.statusbar-item', { hasText: 'NotReady' }).first();
+    await status.waitFor({ state: 'visible', timeout: 10_000 });
+    assert.match(await status.innerText(), /4 NotReady/);
+  });
+
+  it('expands a NotReady node, clicks its failed step and reads the guidance', async () => {
+    await row(SIMULATED_NODES.userNotReady[0]).click();
+    const failed = row('failed: VMExtensionProvisioningError');
+    await failed.waitFor({ state: 'visible', timeout: 10_000 });
+    await wb!.screenshot('nodes-view', { docs: true });
+    await failed.click();
+    const view = wb!.webview();
+    await view.locator('header h1', { hasText: 'VMExtensionProvisioningError' }).waitFor({ state: 'visible', timeout: 20_000 });
+    const context = await view.locator('.context').innerText();
+    assert.ok(context.includes(SIMULATED_NODES.userNotReady[0]), 'the panel names the node');
+    assert.match(context, /operation failure: VMExtensionProvisioningError/);
+    await wb!.screenshot('nodes-guidance', { docs: true });
+  });
+
+  it('shows event text with HTML in it as text, in the tree and in the panel', async () => {
+    const node = aksNodeName('userpool', 2);
+    await row(node).click();
+    const step = row('failed: OutboundConnectivityNotEnabledOnVMSS');
+    await step.waitFor({ state: 'visible', timeout: 10_000 });
+    await step.click();
+    const view = wb!.webview();
+    const context = view.locator('.context');
+    await context.waitFor({ state: 'visible', timeout: 20_000 });
+    assert.ok((await context.innerText()).includes('<img src=x onerror=alert(1)><b>bold</b>'));
+    assert.equal(await view.locator('img').count(), 0);
+    assert.equal(await view.locator('.context b').count(), 0);
+  });
+});
+
+describe('ui: the Nodes view without a kubeconfig', () => {
+  let wb: Workbench | undefined;
+  afterEach(screenshotOnFailure(() => wb));
+  after(async () => { await wb?.close(); });
+
+  it('explains what to do in the welcome content', async () => {
+    wb = await Workbench.open({ env: { KUBECONFIG: path.join(os.tmpdir(), 'aks-repair-no-such-kubeconfig') } });
+    await wb.page.locator('.activitybar .action-item a[aria-label^="AKS Auto-Repair"]').click();
+    const welcome = wb.page.locator('.welcome-view-content', { hasText: 'No kubeconfig was found' });
+    await welcome.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match(await welcome.innerText(), /az aks get-credentials/);
+    await wb.page.locator('.welcome-view-content a, .welcome-view-content .monaco-button', { hasText: 'Retry' }).first().waitFor({ state: 'visible' });
+    await wb.screenshot('nodes-no-kubeconfig', { docs: true });
+  });
+});

@@ -1,0 +1,146 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { aksNodeName, makeRepairEvent } from '../standin/fixtures';
+import { SIMULATED_CONTEXT, SIMULATED_NODES, startSimulatedCluster, type SimulatedCluster } from '../standin/simulatedCluster';
+import type { TreeNode } from '../../src/tree/treeNodes';
+
+const EXTENSION_ID = 'aks-node-repair.aks-node-repair';
+
+interface Tree {
+  getChildren(element?: TreeNode): TreeNode[];
+  getTreeItem(element: TreeNode): vscode.TreeItem;
+}
+
+async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = probe();
+      if (value !== undefined && value !== false) {
+        return value;
+      }
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function label(item: vscode.TreeItem): string {
+  return typeof item.label === 'string' ? item.label : item.label?.label ?? '';
+}
+
+describe('Nodes view against the simulated AKS cluster', () => {
+  let cluster: SimulatedCluster;
+  let tree: Tree;
+  let dir: string;
+  const config = () => vscode.workspace.getConfiguration('aksNodeRepair');
+
+  /** The cluster row's children that are pools, by name. */
+  const pools = () => tree.getChildren({ kind: 'cluster' }).filter((c): c is Extract<TreeNode, { kind: 'pool' }> => c.kind === 'pool');
+  const nodeItem = (name: string) => tree.getTreeItem({ kind: 'node', name });
+
+  before(async function () {
+    this.timeout(60_000);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-repair-tree-'));
+    cluster = await startSimulatedCluster({ kubeconfigPath: path.join(dir, 'kubeconfig') });
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    await ext.activate();
+    tree = (ext.exports as { nodesTree: Tree }).nodesTree;
+    await config().update('kubeconfig', cluster.kubeconfigPath, vscode.ConfigurationTarget.Global);
+    tree.getChildren();
+  });
+
+  after(async () => {
+    await config().update('kubeconfig', undefined, vscode.ConfigurationTarget.Global);
+    await cluster?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows the cluster, its pools and every node with its health', async () => {
+    await until('three pools', () => pools().length === 3);
+    const root = tree.getChildren();
+    assert.equal(label(tree.getTreeItem(root[0])), SIMULATED_CONTEXT);
+    assert.deepEqual(pools().map((p) => p.name).sort(), ['gpupool', 'system', 'userpool']);
+    const user = tree.getChildren({ kind: 'pool', name: 'userpool' }) as Extract<TreeNode, { kind: 'node' }>[];
+    assert.equal(user.length, 6);
+    // Unhealthy nodes come first.
+    assert.deepEqual(user.slice(0, 2).map((n) => n.name).sort(), [...SIMULATED_NODES.userNotReady].sort());
+    const description = String(nodeItem(SIMULATED_NODES.userNotReady[0]).description);
+    assert.match(description, /^NotReady \d+m · reimage failed: VMExtensionProvisioningError/);
+    assert.equal((nodeItem(SIMULATED_NODES.userNotReady[0]).iconPath as vscode.ThemeIcon).id, 'error');
+    assert.equal((nodeItem(SIMULATED_NODES.systemHealthy[0]).iconPath as vscode.ThemeIcon).id, 'pass');
+    assert.match(String(nodeItem(SIMULATED_NODES.gpuShutdownTainted).description), /auto-repair skips: shutdown taint/);
+    assert.match(String(nodeItem(SIMULATED_NODES.userNotReady[1]).description), /redeploy failed \(no code\)/);
+    assert.match(String(tree.getTreeItem({ kind: 'cluster' }).description), /11 nodes · 3 NotReady · 1 Unknown/);
+  });
+
+  it('lists a node\'s repair steps; a failed step opens its guidance with the event', async () => {
+    const name = SIMULATED_NODES.userNotReady[0];
+    const children = tree.getChildren({ kind: 'node', name });
+    const steps = children.filter((c) => c.kind === 'step').map((c) => tree.getTreeItem(c));
+    assert.deepEqual(steps.map(label), ['Reboot', 'Reimage']);
+    assert.match(String(steps[0].description), /^completed /);
+    assert.match(String(steps[1].description), /^failed: VMExtensionProvisioningError/);
+    const cmd = steps[1].command!;
+    assert.equal(cmd.command, 'aksNodeRepair.openGuidance');
+    const target = cmd.arguments![0] as { id: string; context: { node: string; message: string } };
+    assert.equal(target.id, 'VMExtensionProvisioningError');
+    assert.equal(target.context.node, name);
+    await vscode.commands.executeCommand(cmd.command, ...cmd.arguments!);
+    await until('the guidance tab', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === 'AKS: VMExtensionProvisioningError'));
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // The step's own events, in order.
+    const events = tree.getChildren(children.find((c) => c.kind === 'step' && c.index === 1)).map((e) => label(tree.getTreeItem(e)));
+    assert.deepEqual(events, ['NodeReimageStart', 'NodeReimageEnd', 'NodeReimageError']);
+  });
+
+  it('follows the cluster live: a new repair error appears without a refresh', async () => {
+    const name = aksNodeName('userpool', 0);
+    assert.doesNotMatch(String(nodeItem(name).description), /failed/);
+    cluster.server.upsertEvent(makeRepairEvent({ node: name, reason: 'NodeRebootError', at: new Date(), format: 1, code: 'OutboundConnectivityNotEnabledOnVMSS' }));
+    await until('the new error on the node row', () => /reboot failed: OutboundConnectivityNotEnabledOnVMSS/.test(String(nodeItem(name).description)));
+  });
+
+  it('filters to unhealthy nodes and back', async () => {
+    await vscode.commands.executeCommand('aksNodeRepair.clearFilter');
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const provider = (ext.exports as { nodesTree: { filter: { unhealthyOnly: boolean; repairActivityOnly: boolean } } }).nodesTree;
+    provider.filter = { unhealthyOnly: true, repairActivityOnly: false };
+    try {
+      assert.deepEqual(pools().map((p) => p.name).sort(), ['gpupool', 'userpool']);
+      assert.equal(tree.getChildren({ kind: 'pool', name: 'userpool' }).length, 2);
+    } finally {
+      await vscode.commands.executeCommand('aksNodeRepair.clearFilter');
+    }
+    assert.equal(pools().length, 3);
+  });
+
+  it('says it is reconnecting while the API server is down, keeps the nodes, and recovers with no duplicates', async function () {
+    this.timeout(90_000);
+    await cluster.server.stop();
+    await until('a reconnecting row', () => tree.getChildren({ kind: 'cluster' }).some((c) => c.kind === 'message' && /Reconnecting/.test(label(tree.getTreeItem(c)))), 60_000);
+    assert.equal(pools().length, 3, 'the last known nodes stay on screen');
+    const during = aksNodeName('userpool', 2);
+    cluster.server.upsertEvent(makeRepairEvent({ node: during, reason: 'NodeReimageError', at: new Date(), format: 1, code: 'VMRedeploymentFailed' }));
+    await cluster.server.restart();
+    await vscode.commands.executeCommand('aksNodeRepair.refresh');
+    await until('recovery', () => !tree.getChildren({ kind: 'cluster' }).some((c) => c.kind === 'message'), 60_000);
+    await until('the event created during the outage', () => /reimage failed: VMRedeploymentFailed/.test(String(nodeItem(during).description)));
+    assert.equal(tree.getChildren({ kind: 'pool', name: 'userpool' }).length, 6, 'no duplicate rows');
+  });
+
+  it('shows nothing but the welcome content when the kubeconfig is missing', async () => {
+    await config().update('kubeconfig', path.join(dir, 'does-not-exist'), vscode.ConfigurationTarget.Global);
+    await until('an empty view', () => tree.getChildren().length === 0);
+    await config().update('kubeconfig', cluster.kubeconfigPath, vscode.ConfigurationTarget.Global);
+    await until('the cluster back', () => pools().length === 3);
+  });
+});
