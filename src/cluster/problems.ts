@@ -1,0 +1,272 @@
+/**
+ * Turns what client-node throws (ApiException, watch errors with statusCode, `fetch failed` with a
+ * cause code, exec plugin failures, timeouts) into a ConnectionProblem a person can act on.
+ */
+
+import type { ConnectionProblem } from './clusterTypes';
+import { oneLine, redact } from './redact';
+
+export interface ProblemContext {
+  /** The API server URL. */
+  readonly server: string;
+  /** The exec credential plugin command, when the user has one. */
+  readonly execCommand?: string;
+  /** What was being done, e.g. "listing nodes". */
+  readonly doing?: string;
+  /** Exact strings to redact. */
+  readonly secrets?: readonly string[];
+}
+
+export interface ClassifiedProblem {
+  readonly problem: ConnectionProblem;
+  /** From a 429/503 Retry-After. */
+  readonly retryAfterMs?: number;
+  /** The HTTP status, when there was one. */
+  readonly status?: number;
+}
+
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'EPIPE',
+  'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_CLOSED',
+]);
+const TLS_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_NOT_YET_VALID', 'ERR_SSL_WRONG_VERSION_NUMBER',
+]);
+
+/** The HTTP status of an ApiException (`code`) or of a failed watch (`statusCode`). */
+export function httpStatus(err: unknown): number | undefined {
+  const e = err as { code?: unknown; statusCode?: unknown } | undefined;
+  if (typeof e?.statusCode === 'number') {
+    return e.statusCode;
+  }
+  if (typeof e?.code === 'number' && e.code >= 100 && e.code < 600) {
+    return e.code;
+  }
+  return undefined;
+}
+
+/** True for an abort we asked for (dispose, refresh), as opposed to a timeout. */
+export function isAbort(err: unknown): boolean {
+  return (err as { name?: unknown } | undefined)?.name === 'AbortError';
+}
+
+export function isTimeout(err: unknown): boolean {
+  return (err as { name?: unknown } | undefined)?.name === 'TimeoutError';
+}
+
+/** A credential plugin that could not be started (not installed, not executable). */
+export function isSpawnFailure(err: unknown): boolean {
+  const e = err as { syscall?: unknown } | undefined;
+  return typeof e?.syscall === 'string' && e.syscall.startsWith('spawn');
+}
+
+export function classifyError(err: unknown, ctx: ProblemContext): ClassifiedProblem {
+  const secrets = ctx.secrets ?? [];
+  const doing = ctx.doing ? ` while ${ctx.doing}` : '';
+  const detail = redact(describe(err), secrets);
+  const status = httpStatus(err);
+
+  if (status !== undefined) {
+    const serverMessage = statusMessage(err, secrets);
+    const suffix = serverMessage ? `: ${serverMessage}` : '';
+    if (status === 401) {
+      return {
+        status,
+        problem: {
+          kind: 'unauthorized', detail,
+          message: `The cluster rejected the credentials (401 Unauthorized)${doing}`,
+          nextStep: ctx.execCommand && isKubelogin(ctx.execCommand)
+            ? 'Sign in again ("az login"), and make sure the kubeconfig uses kubelogin: run "kubelogin convert-kubeconfig -l azurecli"'
+            : 'Get fresh credentials: run "az aks get-credentials --resource-group <group> --name <cluster>"',
+          ...(ctx.execCommand ? { command: ctx.execCommand } : {}),
+        },
+      };
+    }
+    if (status === 403) {
+      return {
+        status,
+        problem: {
+          kind: 'forbidden', detail,
+          message: `Not permitted (403 Forbidden)${doing}${suffix}`,
+          nextStep: 'Ask a cluster admin for a role that can list and watch nodes and events (e.g. "Azure Kubernetes Service RBAC Reader")',
+        },
+      };
+    }
+    const retryAfterMs = status === 429 || status === 503 ? retryAfter(err) : undefined;
+    if (status === 429 || status >= 500) {
+      return {
+        status, retryAfterMs,
+        problem: {
+          kind: 'server-error', detail,
+          message: status === 429
+            ? `The API server is throttling requests (429 Too Many Requests)${doing}`
+            : `The API server failed (${status})${doing}${suffix}`,
+          nextStep: 'Wait: the extension retries on its own. If it persists, check the cluster\'s health in the Azure portal',
+        },
+      };
+    }
+    return {
+      status,
+      problem: {
+        kind: 'unknown', detail,
+        message: `The API server answered ${status}${doing}${suffix}`,
+        nextStep: 'Check the log (Output › AKS Node Auto-Repair) for details',
+      },
+    };
+  }
+
+  if (isTimeout(err)) {
+    return {
+      problem: {
+        kind: 'timeout', detail,
+        message: `The API server at ${ctx.server} did not answer in time${doing}`,
+        nextStep: 'Check your network, VPN or proxy; the extension retries on its own',
+      },
+    };
+  }
+
+  const code = causeCode(err);
+  if (code !== undefined && TLS_CODES.has(code)) {
+    return {
+      problem: {
+        kind: 'tls', detail,
+        message: `The API server's certificate at ${ctx.server} was not accepted (${code})`,
+        nextStep: 'Get fresh credentials ("az aks get-credentials") so the kubeconfig holds the cluster\'s current CA; check any TLS-inspecting proxy',
+      },
+    };
+  }
+  if ((code !== undefined && UNREACHABLE_CODES.has(code)) || isFetchFailure(err)) {
+    return {
+      problem: {
+        kind: 'unreachable', detail,
+        message: `Cannot reach the API server at ${ctx.server}${code ? ` (${code})` : ''}`,
+        nextStep: 'Check your network, VPN or proxy, and that the cluster is running ("az aks show"); private clusters need a connection to their virtual network',
+      },
+    };
+  }
+
+  if (ctx.execCommand && (isSpawnFailure(err) || isPlainError(err))) {
+    return { problem: execProblem(err, ctx.execCommand, secrets) };
+  }
+
+  return {
+    problem: {
+      kind: 'unknown', detail,
+      message: `Unexpected error${doing}: ${oneLine(errorMessage(err), 200, secrets)}`,
+      nextStep: 'Check the log (Output › AKS Node Auto-Repair) for details, then refresh',
+    },
+  };
+}
+
+/** A credential plugin failure: not found, not executable, non-zero exit (its stderr) or bad output. */
+export function execProblem(err: unknown, command: string, secrets: readonly string[] = []): ConnectionProblem {
+  const missing = (err as { code?: unknown }).code === 'ENOENT' && isSpawnFailure(err);
+  const base = command.split(/[\\/]/).pop() ?? command;
+  const kubelogin = isKubelogin(command);
+  if (missing) {
+    return {
+      kind: 'exec-failed', command,
+      message: `The credential plugin "${command}" was not found`,
+      nextStep: kubelogin
+        ? 'Install kubelogin ("az aks install-cli") and make sure it is on the PATH VS Code sees, or run "kubelogin convert-kubeconfig -l azurecli"'
+        : `Install "${base}" and make sure it is on the PATH VS Code sees (restart VS Code after changing PATH)`,
+      detail: redact(describe(err), secrets),
+    };
+  }
+  if (isSpawnFailure(err)) {
+    return {
+      kind: 'exec-failed', command,
+      message: `The credential plugin "${command}" could not be started (${String((err as { code?: unknown }).code ?? 'error')})`,
+      nextStep: `Check that "${command}" is an executable file`,
+      detail: redact(describe(err), secrets),
+    };
+  }
+  // client-node rejects with the plugin's stderr as the message when it exits non-zero.
+  const stderr = redact(errorMessage(err).trim(), secrets);
+  const first = oneLine(stderr, 200);
+  return {
+    kind: 'exec-failed', command,
+    message: first ? `The credential plugin "${base}" failed: ${first}` : `The credential plugin "${base}" failed`,
+    nextStep: kubelogin
+      ? 'Sign in again ("az login"), then run "kubelogin convert-kubeconfig -l azurecli"'
+      : `Run "${base}" in a terminal to see why it fails`,
+    detail: stderr || redact(describe(err), secrets),
+  };
+}
+
+function isKubelogin(command: string): boolean {
+  return /(^|[\\/])kubelogin(\.exe)?$/i.test(command);
+}
+
+function isFetchFailure(err: unknown): boolean {
+  return err instanceof TypeError && /fetch failed|terminated/i.test(err.message);
+}
+
+function isPlainError(err: unknown): boolean {
+  return err instanceof Error && (err.constructor === Error || err instanceof SyntaxError);
+}
+
+/** The first `code` string along the cause chain. */
+function causeCode(err: unknown): string | undefined {
+  let current: unknown = err;
+  for (let depth = 0; depth < 5 && current; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') {
+      return code;
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function retryAfter(err: unknown): number | undefined {
+  const headers = (err as { headers?: Record<string, string> }).headers;
+  const header = headers?.['retry-after'] ?? headers?.['Retry-After'];
+  const seconds = header !== undefined ? Number(header) : NaN;
+  if (Number.isFinite(seconds) && seconds >= 0) {
+    return seconds * 1000;
+  }
+  const body = parseBody(err) as { details?: { retryAfterSeconds?: unknown } } | undefined;
+  const fromBody = body?.details?.retryAfterSeconds;
+  return typeof fromBody === 'number' && fromBody >= 0 ? fromBody * 1000 : undefined;
+}
+
+/** The Status message in an ApiException body, redacted, one line. */
+function statusMessage(err: unknown, secrets: readonly string[]): string | undefined {
+  const body = parseBody(err) as { message?: unknown } | undefined;
+  return typeof body?.message === 'string' && body.message ? oneLine(body.message, 200, secrets) : undefined;
+}
+
+function parseBody(err: unknown): unknown {
+  const body = (err as { body?: unknown }).body;
+  if (typeof body === 'string') {
+    try {
+      return JSON.parse(body);
+    } catch {
+      return undefined;
+    }
+  }
+  return typeof body === 'object' ? body : undefined;
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** The error and its causes, for the log. */
+function describe(err: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = err;
+  for (let depth = 0; depth < 5 && current; depth++) {
+    if (current instanceof Error) {
+      const code = (current as { code?: unknown }).code;
+      parts.push(`${current.name}${code !== undefined ? ` ${String(code)}` : ''}: ${current.message}`);
+      current = current.cause;
+    } else {
+      parts.push(String(current));
+      break;
+    }
+  }
+  return parts.join(' ← ').slice(0, 4000);
+}
