@@ -6,7 +6,7 @@
 const PATTERNS: readonly [RegExp, string][] = [
   [/\b(Bearer|Basic)\s+[^\s"',]+/gi, '$1 <redacted>'],
   [/("(?:token|access_token|id_token|refresh_token|password|client-key-data|clientKeyData|client-certificate-data)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi, '$1"<redacted>"'],
-  [/(\b(?:token|access_token|id_token|refresh_token|password|client-key-data|clientKeyData)\s*[:=]\s*)(?!<redacted>)[^\s"',}]+/gi, '$1<redacted>'],
+  [/(\b(?:token|access_token|id_token|refresh_token|password|client-key-data|clientKeyData)\s*[:=]\s*)(?!<redacted>|Bearer\b|Basic\b)[^\s"',}]+/gi, '$1<redacted>'],
   // A JWT anywhere (AAD tokens are JWTs).
   [/\beyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]*/g, '<redacted>'],
 ];
