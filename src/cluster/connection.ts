@@ -125,7 +125,10 @@ export class LiveClusterConnection implements ClusterConnection {
       return;
     }
     this.started = true;
-    void this.run();
+    this.run().catch((err: unknown) => {
+      // run() handles its own failures; reaching here is a bug, which must at least be visible.
+      this.log.error(`The cluster connection stopped: ${redact(String(err), this.resolved?.secrets)}`);
+    });
   }
 
   refresh(): void {

@@ -205,6 +205,31 @@ describe('Cluster access: outages and faults', function () {
     assert.ok(c.log.lines.some((l) => /did not answer in time while watching/.test(l.text)));
   });
 
+  it('reports a server certificate the kubeconfig does not trust as tls', async function () {
+    const untrusted = cluster.server.kubeconfig().split('\n').filter((l) => !l.includes('certificate-authority-data')).join('\n');
+    const file = `${cluster.dir}/untrusted`;
+    fs.writeFileSync(file, untrusted);
+    current = connect(file);
+    const state = await waitForState(current, 'reconnecting');
+    assert.ok(state.kind === 'reconnecting');
+    assert.equal(state.problem.kind, 'tls');
+    assert.ok(state.problem.message.includes(cluster.server.url));
+  });
+
+  it('refresh() relists at once and keeps the view connected', async function () {
+    current = connect(cluster.kubeconfigPath);
+    const c = current;
+    await waitForState(c, 'connected');
+    await waitUntil(() => cluster.server.openWatches === 2, 'watches open');
+    const lists = (): number => cluster.server.requestLog.filter((e) => !e.watch).length;
+    const before = lists();
+    c.connection.refresh();
+    await waitUntil(() => lists() >= before + 2 && cluster.server.openWatches === 2, 'relisted and watching');
+    assert.equal(reconnects(c), 0);
+    assert.ok(c.states.slice(1).every((s) => s.kind === 'loading' || s.kind === 'connected'));
+    assert.equal(c.connection.state.kind, 'connected');
+  });
+
   it('carries on past a malformed watch line', async function () {
     current = connect(cluster.kubeconfigPath);
     const c = current;
