@@ -2,11 +2,13 @@
 // its own process, one after another (the machine has 2 cores), prints a table and writes
 // docs/BENCHMARKS.md. No figure here is asserted by the test suite.
 //
-// Usage: node scripts/bench.mjs [--only=matcher,activation,cluster] [--tiers] [--write]
+// Usage: node scripts/bench.mjs [--only=matcher,activation,cluster] [--tiers] [--write] [--report]
 //   BENCH_SCALE=0.05  sizes and durations scaled down for development (1 = full run).
 //   --tiers           also time each test tier (node scripts/run-tests.mjs, several minutes).
 //   --write           write docs/BENCHMARKS.md even when BENCH_SCALE < 1 (otherwise such runs go
 //                     to bench-data/BENCHMARKS.scale-<s>.md).
+//   --report          measure nothing: rewrite the report from the last run's figures
+//                     (bench-data/last-run.json), e.g. after editing the explanations below.
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -18,7 +20,10 @@ process.chdir(root);
 const args = process.argv.slice(2);
 const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
 const withTiers = args.includes('--tiers');
-const scale = Math.min(1, Number(process.env.BENCH_SCALE ?? '1') || 1);
+const reportOnly = args.includes('--report');
+const LAST_RUN = 'bench-data/last-run.json';
+const last = reportOnly ? JSON.parse(fs.readFileSync(LAST_RUN, 'utf8')) : undefined;
+const scale = last?.scale ?? Math.min(1, Number(process.env.BENCH_SCALE ?? '1') || 1);
 const docsPath = scale === 1 || args.includes('--write') ? 'docs/BENCHMARKS.md' : `bench-data/BENCHMARKS.scale-${scale}.md`;
 
 const SECTIONS = [
@@ -41,13 +46,15 @@ function run(cmd, cmdArgs, env = {}) {
 
 // ---- build -------------------------------------------------------------------------------------
 const t0 = Date.now();
-console.log('[bench] building: node esbuild.mjs --production; tsc -p tsconfig.test.json');
-execFileSync(process.execPath, ['esbuild.mjs', '--production'], { stdio: 'inherit' });
-try {
-  // Never `npm run compile-tests`: it deletes out/, which other runs may be using.
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.test.json', '--noEmitOnError', 'false'], { stdio: 'pipe' });
-} catch (err) {
-  console.warn(`[bench] tsc reported errors (emitting anyway):\n${String(err.stdout ?? '').split('\n').slice(0, 10).join('\n')}`);
+if (!reportOnly) {
+  console.log('[bench] building: node esbuild.mjs --production; tsc -p tsconfig.test.json');
+  execFileSync(process.execPath, ['esbuild.mjs', '--production'], { stdio: 'inherit' });
+  try {
+    // Never `npm run compile-tests`: it deletes out/, which other runs may be using.
+    execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.test.json', '--noEmitOnError', 'false'], { stdio: 'pipe' });
+  } catch (err) {
+    console.warn(`[bench] tsc reported errors (emitting anyway):\n${String(err.stdout ?? '').split('\n').slice(0, 10).join('\n')}`);
+  }
 }
 
 // ---- machine -----------------------------------------------------------------------------------
@@ -77,7 +84,7 @@ let grepVersion = 'not found';
 try {
   grepVersion = sh('grep', ['--version']).split('\n')[0];
 } catch { /* absent */ }
-const machine = {
+const machine = last?.machine ?? {
   cpu: `${cpus[0]?.model ?? 'unknown'}`,
   cores: cpus.length,
   ramGB: (os.totalmem() / 1024 ** 3).toFixed(1),
@@ -92,13 +99,13 @@ const machine = {
   date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
   loadAverage: os.loadavg().map((x) => x.toFixed(2)).join(', '),
 };
-const command = `${scale === 1 ? '' : `BENCH_SCALE=${scale} `}npm run bench${withTiers ? ' -- --tiers' : ''}`;
+const command = last?.command ?? `${scale === 1 ? '' : `BENCH_SCALE=${scale} `}npm run bench${withTiers ? ' -- --tiers' : ''}`;
 
 // ---- sections ----------------------------------------------------------------------------------
-const results = [];
+const results = last?.results ?? [];
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-repair-bench-'));
 for (const section of SECTIONS) {
-  if (only && !only.includes(section.name)) {
+  if (reportOnly || (only && !only.includes(section.name))) {
     continue;
   }
   console.log(`\n[bench] === ${section.title} ===`);
@@ -129,8 +136,9 @@ function previousTiers() {
   }
 }
 
-let tiers = previousTiers();
-if (withTiers) {
+let tiers = last ? last.tiers : previousTiers();
+const tiersMeasured = last ? last.tiersMeasured : withTiers;
+if (withTiers && !reportOnly) {
   console.log('\n[bench] === Test tiers (node scripts/run-tests.mjs) ===');
   const started = Date.now();
   const text = await new Promise((resolve) => {
@@ -211,7 +219,7 @@ function markdown() {
   }
   lines.push('## Test-suite wall time per tier', '');
   if (tiers) {
-    lines.push(`${withTiers ? 'Measured in this run' : `Last measured ${tiers.date} at ${tiers.commit} (not re-run: pass \`--tiers\`)`} with \`node scripts/run-tests.mjs\` (tiers one after another), total ${tiers.totalSeconds.toFixed(0)} s.`, '');
+    lines.push(`${tiersMeasured ? 'Measured in this run' : `Last measured ${tiers.date} at ${tiers.commit} (not re-run: pass \`--tiers\`)`} with \`node scripts/run-tests.mjs\` (tiers one after another), total ${tiers.totalSeconds.toFixed(0)} s.`, '');
     lines.push('| Tier | Result | Tests | Wall time |', '|---|---|---|---|');
     for (const t of tiers.tiers) {
       lines.push(`| ${t.tier} | ${t.ok ? 'pass' : 'FAIL'} | ${t.passed} passed, ${t.failed} failed | ${t.seconds.toFixed(1)} s |`);
@@ -231,6 +239,10 @@ function markdown() {
   return `${lines.join('\n')}\n`;
 }
 
+if (!reportOnly) {
+  fs.mkdirSync('bench-data', { recursive: true });
+  fs.writeFileSync(LAST_RUN, JSON.stringify({ scale, machine, command, results, tiers, tiersMeasured: withTiers }, null, 1));
+}
 console.log(`\n[bench] results (${command}, ${((Date.now() - t0) / 1000).toFixed(0)} s, commit ${machine.commit})\n`);
 consoleTable(allRows);
 fs.mkdirSync(path.dirname(docsPath), { recursive: true });

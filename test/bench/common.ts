@@ -123,7 +123,8 @@ export function fmtRatio(x: number, what: string): string {
 export function gc(): void {
   const g = (globalThis as { gc?: () => void }).gc;
   if (g) {
-    g();
-    g();
+    for (let i = 0; i < 4; i++) {
+      g();
+    }
   }
 }
