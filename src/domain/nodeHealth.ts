@@ -53,11 +53,12 @@ export function describeNode(node: NodeSummary, timeline: RepairTimeline | undef
   const parts = [head];
 
   if (health.state === 'healthy') {
-    if (timeline?.outcome === 'recovered') {
-      const last = timeline.steps.at(-1);
-      if (last) {
-        parts.push(`recovered after ${last.action}`);
-      }
+    const last = timeline?.steps.at(-1);
+    if (timeline?.outcome === 'recovered' && last) {
+      parts.push(`recovered after ${last.action}`);
+    } else if (last?.status === 'failed') {
+      // Ready again but a repair failed within the hour: still worth a look (the next NotReady repeats it).
+      parts.push(failureText(last));
     }
   } else {
     const detail = repairDetail(timeline);

@@ -73,6 +73,8 @@ describe('Nodes view against the simulated AKS cluster', () => {
     assert.equal(user.length, 6);
     // Unhealthy nodes come first.
     assert.deepEqual(user.slice(0, 2).map((n) => n.name).sort(), [...SIMULATED_NODES.userNotReady].sort());
+    // Nodes are listed first, their events right after.
+    await until('repair events on the nodes', () => /reimage failed/.test(String(nodeItem(SIMULATED_NODES.userNotReady[0]).description)));
     const description = String(nodeItem(SIMULATED_NODES.userNotReady[0]).description);
     assert.match(description, /^NotReady \d+m · reimage failed: VMExtensionProvisioningError/);
     assert.equal((nodeItem(SIMULATED_NODES.userNotReady[0]).iconPath as vscode.ThemeIcon).id, 'error');
