@@ -279,7 +279,8 @@ async function main(): Promise<void> {
     const changesDuringChurn = changes;
     const flushesDuringChurn = flushTimes.filter((t) => t <= churnStart + churnMs).length;
     // At most 4 a second means no two refreshes closer than 250 ms. The coalescer schedules with
-    // Date.now() (1 ms steps), so a gap measured here with hrtime may read up to 1 ms short.
+    // Date.now() and setTimeout (1 ms steps, libuv's cached loop time), so a gap measured here
+    // with hrtime may read up to ~2 ms short of 250: the check allows those 2 ms.
     let minGap = Infinity;
     for (let i = 1; i < flushTimes.length; i++) {
       minGap = Math.min(minGap, flushTimes[i] - flushTimes[i - 1]);
@@ -334,9 +335,9 @@ async function main(): Promise<void> {
       },
       {
         id: 'cluster.refreshRate', area: 'Churn', metric: `Tree refreshes/s at ${churned.rate.toFixed(0)} updates/s for ${churned.seconds.toFixed(0)} s (mean; shortest gap between two)`,
-        value: `${refreshRate.toFixed(2)}/s; shortest gap ${fmtMs(minGap)}`, baseline: `model change signals: ${(changesDuringChurn / (churnMs / 1000)).toFixed(0)}/s (refreshes without coalescing)`,
-        ratio: fmtRatio(refreshRate / (changesDuringChurn / (churnMs / 1000)), 'uncoalesced'), target: '≤ 4/s', met: refreshRate <= 4 && minGap >= 249,
-        gap: refreshRate <= 4 && minGap >= 249 ? undefined : `mean ${refreshRate.toFixed(2)}/s, shortest gap ${fmtMs(minGap)}`,
+        value: `${refreshRate.toFixed(2)}/s; shortest gap ${minGap.toFixed(1)} ms`, baseline: `model change signals: ${(changesDuringChurn / (churnMs / 1000)).toFixed(0)}/s (refreshes without coalescing)`,
+        ratio: fmtRatio(refreshRate / (changesDuringChurn / (churnMs / 1000)), 'uncoalesced'), target: '≤ 4/s', met: refreshRate <= 4 && minGap >= 248,
+        gap: refreshRate <= 4 && minGap >= 248 ? undefined : `mean ${refreshRate.toFixed(2)}/s, shortest gap ${minGap.toFixed(1)} ms`,
       },
       {
         id: 'cluster.lag', area: 'Churn', metric: 'Event-loop lag during churn, p99 / max (monitorEventLoopDelay, 10 ms resolution)',
@@ -355,7 +356,7 @@ async function main(): Promise<void> {
       `The stand-in (test/standin/apiServer.ts) runs in a child process (test/bench/standinProcess.ts) so its JSON encoding and memory stay out of the measured process; both share the machine's 2 cores. Nodes are makeNode({ bulk: true }) (${fmtBytes(info.nodeBytes / nodes)} of JSON each, 1 in 50 NotReady); events are auto-repair events in format 1 and NodeNotReady events, all on nodes (${fmtBytes(info.eventBytes / events)} each).`,
       `Ours: backend.connect() from ${from} (the production bundle the extension loads, required and client-node initialized beforehand), pageSize 500, from connect() until the state is \`connected\` and the ClusterModel holds every node and event. kubectl ${'(the same kubeconfig, its own fresh cache dir, discovery warmed once beforehand)'}: \`kubectl get nodes -o json\` then \`kubectl get events -A --field-selector involvedObject.kind=Node -o json\`, output to /dev/null, paging at kubectl's default 500; process start included, as a user running it pays it. Rounds alternate kubectl, ours, kubectl, ours; medians.`,
       `Retained heap: heapUsed after two forced GCs with the connection open and the model full, minus the same before connect(), divided by the node count; it includes the events (${events / nodes} per node here). "ClusterModel alone" feeds the same kind of fixtures to a fresh ClusterModel with replaceNodes/replaceEvents and measures each step the same way. Peak heap: process.memoryUsage() sampled every 10 ms during the first load (a sample can miss a short peak; a busy event loop delays samples).`,
-      `Churn: the stand-in upserts ${churnRate} objects a second (50 % node heartbeats/readiness flips, 30 % new repair events, 19 % event count bumps, 1 % event deletes) for ${churnSeconds} s, in 10 ms ticks (${churned.lateTicks} late ticks); achieved ${churned.rate.toFixed(0)}/s: ${churned.nodeUpdates} node updates, ${churned.eventUpdates} event upserts, ${churned.eventDeletes} deletes. Model changes go to a RefreshCoalescer (250 ms minimum interval); its flushes stand for tree refreshes. Afterwards the stand-in's final state is projected with the same projectNode/projectEvent and compared digest by digest with model.snapshot().`,
+      `Churn: the stand-in upserts ${churnRate} objects a second (50 % node heartbeats/readiness flips, 30 % new repair events, 19 % event count bumps, 1 % event deletes) for ${churnSeconds} s, in 10 ms ticks (${churned.lateTicks} late ticks); achieved ${churned.rate.toFixed(0)}/s: ${churned.nodeUpdates} node updates, ${churned.eventUpdates} event upserts, ${churned.eventDeletes} deletes. Model changes go to a RefreshCoalescer (250 ms minimum interval); its flushes stand for tree refreshes. "≤ 4/s" is checked as a mean ≤ 4/s and no two refreshes closer than 248 ms (the coalescer's clock has 1 ms steps). Afterwards the stand-in's final state is projected with the same projectNode/projectEvent and compared digest by digest with model.snapshot().`,
       ...(errors.length ? [`Backend log warnings/errors during the runs: ${errors.slice(0, 5).join(' | ')}${errors.length > 5 ? ` (+${errors.length - 5} more)` : ''}`] : []),
     );
     Object.assign(raw, {
