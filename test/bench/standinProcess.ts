@@ -152,7 +152,10 @@ async function main(): Promise<void> {
       });
     }
   });
-  process.on('disconnect', () => process.exit(0));
+  process.on('disconnect', () => {
+    fs.rmSync(path.dirname(kubeconfigPath), { recursive: true, force: true });
+    process.exit(0);
+  });
 }
 
 if (require.main === module) {
