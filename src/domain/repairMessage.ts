@@ -77,8 +77,15 @@ export function parseRepairMessage(message: string | undefined, reason?: string)
   return { action, phase, code: undefined, format: 'none' };
 }
 
-/** Trims quotes and trailing punctuation; an empty result means no code. */
+/**
+ * The code is the identifier that follows the marker (with the two multi-word codes AKS uses,
+ * "X failed" and "X authentication failed"); whatever text follows it is not part of the code.
+ */
+const CODE_TOKEN = /^[A-Za-z][\w.-]*(?:[ \t]+(?:authentication[ \t]+)?failed\b)?/;
+
 function cleanCode(raw: string): string | undefined {
-  const code = raw.trim().replace(/^["'`]+|["'`.;,]+$/g, '').trim();
-  return code.length > 0 ? code : undefined;
+  const text = raw.trim().replace(/^["'`]+/, '');
+  const m = CODE_TOKEN.exec(text);
+  const code = m?.[0].replace(/[.-]+$/, '');
+  return code ? code : undefined;
 }

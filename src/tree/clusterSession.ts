@@ -85,7 +85,7 @@ export class ClusterSession implements vscode.Disposable {
   }
 
   async switchContext(context: string): Promise<void> {
-    const key = this.kubeconfigKey();
+    const key = this.kubeconfigKey(this.kubeconfigOptions().settingPath);
     const selected = { ...this.globalState.get<Record<string, string>>(CONTEXT_STATE_KEY, {}), [key]: context };
     await this.globalState.update(CONTEXT_STATE_KEY, selected);
     this.log.info(`Switching to context "${context}".`);
@@ -154,7 +154,8 @@ export class ClusterSession implements vscode.Disposable {
     return { settingPath, context };
   }
 
-  private kubeconfigKey(settingPath = this.kubeconfigOptions().settingPath): string {
+  /** Which kubeconfig a remembered context belongs to. */
+  private kubeconfigKey(settingPath: string | undefined): string {
     return settingPath ?? process.env.KUBECONFIG ?? '~/.kube/config';
   }
 

@@ -6,8 +6,9 @@ import { assessHealth, describeNode, describeNodeTooltip } from '../domain/nodeH
 import type { NodeSummary } from '../domain/nodeProjection';
 import type { RepairEventRecord, RepairStep, RepairTimeline } from '../domain/repairTimeline';
 import type { GuidanceTarget } from '../guidance/guidanceRenderer';
+import type { ConnectionProblem } from '../cluster/clusterTypes';
 import { ClusterSession, type SessionState } from './clusterSession';
-import { NO_FILTER, treeNodeId, type NodeFilter, type TreeNode } from './treeNodes';
+import { NO_FILTER, treeNodeId, type MessageIcon, type NodeFilter, type TreeNode } from './treeNodes';
 
 /** Other (non-repair) node events shown per node. */
 const MAX_OTHER_EVENTS = 20;
@@ -41,9 +42,10 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     if (!element) {
       this.session.ensureStarted();
       const state = this.session.state;
-      // Without a usable kubeconfig the view is empty and its welcome content says what to do.
       if (state.kind === 'failed' && !this.session.identity) {
-        return [];
+        // No kubeconfig at all: the view is empty and its welcome content says how to get one.
+        // A kubeconfig that cannot be used: say which file and why, with the ways out.
+        return state.problem.kind === 'kubeconfig-missing' ? [] : kubeconfigProblemRows(state.problem);
       }
       return [{ kind: 'cluster' }];
     }
@@ -91,7 +93,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   getParent(element: TreeNode): TreeNode | undefined {
     switch (element.kind) {
       case 'cluster': return undefined;
-      case 'message': return { kind: 'cluster' };
+      case 'message': return this.session.identity ? { kind: 'cluster' } : undefined;
       case 'pool': return { kind: 'cluster' };
       case 'node': return { kind: 'pool', name: this.session.model.node(element.name)?.pool ?? '' };
       case 'step': return { kind: 'node', name: element.node };
@@ -280,8 +282,9 @@ function healthRank(node: NodeSummary, now: number): number {
   return state === 'not-ready' ? 0 : state === 'unknown' ? 1 : 2;
 }
 
-function messageIcon(icon: 'error' | 'warning' | 'info' | 'loading'): vscode.ThemeIcon {
+function messageIcon(icon: MessageIcon): vscode.ThemeIcon {
   switch (icon) {
+    case 'action': return new vscode.ThemeIcon('arrow-right');
     case 'error': return new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
     case 'warning': return new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
     case 'loading': return new vscode.ThemeIcon('loading~spin');
@@ -312,6 +315,17 @@ function stateMessages(state: SessionState, nodeCount: number): Extract<TreeNode
         { kind: 'message', id: 'next', text: truncate(singleLine(state.problem.nextStep), 200), icon: 'info', command: { id: CommandIds.refresh, title: 'Retry' } },
       ];
   }
+}
+
+function kubeconfigProblemRows(problem: ConnectionProblem): TreeNode[] {
+  const rows: TreeNode[] = [
+    { kind: 'message', id: 'problem', text: truncate(singleLine(problem.message), 300), detail: problem.file, icon: 'error' },
+    { kind: 'message', id: 'next', text: truncate(singleLine(problem.nextStep), 300), icon: 'info' },
+    { kind: 'message', id: 'open', text: 'Open kubeconfig', icon: 'action', command: { id: CommandIds.openKubeconfig, title: 'Open kubeconfig' } },
+    { kind: 'message', id: 'switch', text: 'Switch cluster context', icon: 'action', command: { id: CommandIds.switchContext, title: 'Switch cluster context' } },
+    { kind: 'message', id: 'retry', text: 'Retry', icon: 'action', command: { id: CommandIds.refresh, title: 'Retry' } },
+  ];
+  return rows;
 }
 
 function clusterDescription(state: SessionState, counts: { nodes: number; notReady: number; unknown: number; repairErrors: number }): string {

@@ -89,9 +89,7 @@ export class ClusterView implements vscode.Disposable {
 
   private updateMessage(): void {
     const state = this.session.state;
-    if (state.kind === 'failed' && !this.session.identity) {
-      this.treeView.message = `${state.problem.message} ${state.problem.nextStep}`;
-    } else if (state.kind === 'loading') {
+    if (state.kind === 'loading') {
       this.treeView.message = `Loading ${state.nodes.toLocaleString('en-US')} nodes and ${state.events.toLocaleString('en-US')} events…`;
     } else {
       this.treeView.message = undefined;

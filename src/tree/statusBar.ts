@@ -21,8 +21,11 @@ export class RepairStatusBar implements vscode.Disposable {
     const unhealthy = counts.notReady + counts.unknown;
     const context = this.session.identity?.context ?? 'cluster';
     const parts: string[] = [];
-    if (unhealthy > 0) {
-      parts.push(`$(error) ${unhealthy} NotReady`);
+    if (counts.notReady > 0) {
+      parts.push(`$(error) ${counts.notReady} NotReady`);
+    }
+    if (counts.unknown > 0) {
+      parts.push(`$(question) ${counts.unknown} Unknown`);
     }
     if (counts.repairErrors > 0) {
       parts.push(`$(warning) ${counts.repairErrors} repair error${counts.repairErrors === 1 ? '' : 's'}`);

@@ -1,12 +1,14 @@
 /** The Nodes view's elements: cluster → pools → nodes → repair steps → events. */
 export type TreeNode =
   | { readonly kind: 'cluster' }
-  | { readonly kind: 'message'; readonly id: string; readonly text: string; readonly detail?: string; readonly icon: 'error' | 'warning' | 'info' | 'loading'; readonly command?: { readonly id: string; readonly title: string; readonly args?: unknown[] } }
+  | { readonly kind: 'message'; readonly id: string; readonly text: string; readonly detail?: string; readonly icon: MessageIcon; readonly command?: { readonly id: string; readonly title: string; readonly args?: unknown[] } }
   | { readonly kind: 'pool'; readonly name: string }
   | { readonly kind: 'node'; readonly name: string }
   | { readonly kind: 'step'; readonly node: string; readonly index: number }
   | { readonly kind: 'event'; readonly node: string; readonly key: string; readonly step?: number }
   | { readonly kind: 'next'; readonly node: string };
+
+export type MessageIcon = 'error' | 'warning' | 'info' | 'loading' | 'action';
 
 export interface NodeFilter {
   /** Only nodes that are NotReady or Unknown. */

@@ -102,6 +102,19 @@ export class Workbench {
     await this.page.mouse.move(box.x + charWidth * (at + text.length / 2), box.y + box.height / 2);
   }
 
+  /** Drags the side bar's edge so tree rows show their descriptions, as a person would. */
+  async widenSideBar(width: number): Promise<void> {
+    const bar = await this.page.locator('.part.sidebar').boundingBox();
+    if (!bar) {
+      return;
+    }
+    const y = bar.y + bar.height / 2;
+    await this.page.mouse.move(bar.x + bar.width + 1, y);
+    await this.page.mouse.down();
+    await this.page.mouse.move(bar.x + width, y, { steps: 5 });
+    await this.page.mouse.up();
+  }
+
   /** The content frame of the visible webview panel (code-server nests it in two iframes). */
   webview(): FrameLocator {
     return this.page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');

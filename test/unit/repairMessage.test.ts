@@ -42,8 +42,18 @@ describe('repairMessage', () => {
   it('copes with empty and hostile text', () => {
     assert.deepEqual(parseRepairMessage(undefined), { action: undefined, phase: undefined, code: undefined, format: 'none' });
     const hostile = 'operation failure: <img src=x onerror=alert(1)>';
-    assert.equal(parseRepairMessage(hostile).code, '<img src=x onerror=alert(1)>');
+    assert.deepEqual(parseRepairMessage(hostile), { action: undefined, phase: undefined, code: undefined, format: 'colon' });
     const long = 'a'.repeat(1_000_000) + ' operation failure: X';
     assert.equal(parseRepairMessage(long).format, 'none');
+  });
+
+  it('takes the code as the identifier after the marker, not the text that follows it', () => {
+    const hostile = parseRepairMessage('Node auto-repair reboot action failed due to an operation failure: OutboundConnectivityNotEnabledOnVMSS <img src=x onerror=alert(1)>', 'NodeRebootError');
+    assert.equal(hostile.code, 'OutboundConnectivityNotEnabledOnVMSS');
+    const multi = parseRepairMessage('Node auto-repair reimage action failed due to an operation failure: ManagedIdentityCredential authentication failed. Retry later.', 'NodeReimageError');
+    assert.equal(multi.code, 'ManagedIdentityCredential authentication failed');
+    const provider = parseRepairMessage('Node auto-repair reboot action failed due to an operation failure: scaleSetNameAndInstanceIDFromProviderID failed', 'NodeRebootError');
+    assert.equal(provider.code, 'scaleSetNameAndInstanceIDFromProviderID failed');
+    assert.equal(parseRepairMessage('Node auto-repair reboot action failed due to an operation failure: <b>', 'NodeRebootError').code, undefined);
   });
 });
