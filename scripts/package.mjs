@@ -10,7 +10,8 @@ run(process.execPath, ['esbuild.mjs', '--production']);
 // The README's screenshots are relative paths into docs/, which the .vsix does not carry and vsce
 // cannot rewrite without a public repository URL: the packaged README names them instead.
 fs.mkdirSync('out', { recursive: true });
-const readme = fs.readFileSync('README.md', 'utf8').replace(/!\[([^\]]*)\]\(docs\/[^)]+\)/g, '*(Screenshot in the repository: $1.)*');
+const readme = fs.readFileSync('README.md', 'utf8').replace(/!\[([^\]]*)\]\(docs\/[^)]+\)/g, '*(Screenshot in the repository: $1.)*')
+  .replace(/\[([^\]]+)\]\((?!https:|#)[^)]+\)/g, '$1');
 fs.writeFileSync('out/README.package.md', readme);
 // Dependencies are bundled, so vsce need not walk node_modules.
 run(process.execPath, ['node_modules/@vscode/vsce/vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--readme-path', 'out/README.package.md', '--out', out]);

@@ -10,6 +10,8 @@ function screenshotOnFailure(get: () => Workbench | undefined) {
   return async function (this: Mocha.Context) {
     if (this.currentTest?.state === 'failed') {
       await get()?.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => undefined);
+      const rows = await get()?.page.locator('.pane-body .monaco-list-row').allTextContents().catch(() => []);
+      console.log(`Rows on screen:\n  ${(rows ?? []).join('\n  ')}`);
     }
   };
 }
@@ -32,10 +34,17 @@ describe('ui: the Nodes view, as an operator uses it', () => {
   });
 
   const row = (text: string) => wb!.page.locator('.pane-body .monaco-list-row', { hasText: text }).first();
+  /** The tooltip of the row under the mouse covers the rows below it: move away first, as a person would. */
+  const clickRow = async (r: ReturnType<typeof row>) => {
+    await wb!.page.mouse.move(1000, 800);
+    await wb!.page.keyboard.press('Escape');
+    await r.waitFor({ state: 'visible', timeout: 10_000 });
+    await r.click();
+  };
   /** Selects a row and expands it from the keyboard. */
   const expand = async (text: string) => {
     const r = row(text);
-    await r.click();
+    await clickRow(r);
     if ((await r.getAttribute('aria-expanded')) !== 'true') {
       await wb!.page.keyboard.press('ArrowRight');
     }
@@ -59,8 +68,10 @@ describe('ui: the Nodes view, as an operator uses it', () => {
     await expand(SIMULATED_NODES.userNotReady[0]);
     const failed = wb!.page.locator('.pane-body .monaco-list-row', { hasText: /Reimage\s*failed: VMExtensionProvisioningError/ }).first();
     await failed.waitFor({ state: 'visible', timeout: 10_000 });
+    await wb!.page.mouse.move(1000, 800);
+    await wb!.page.waitForTimeout(500);
     await wb!.screenshot('nodes-view', { docs: true });
-    await failed.click();
+    await clickRow(failed);
     const view = wb!.webview();
     await view.locator('header h1', { hasText: 'VMExtensionProvisioningError' }).waitFor({ state: 'visible', timeout: 20_000 });
     const context = await view.locator('.context').innerText();
@@ -73,8 +84,7 @@ describe('ui: the Nodes view, as an operator uses it', () => {
     const node = aksNodeName('userpool', 2);
     await expand(node);
     const step = wb!.page.locator('.pane-body .monaco-list-row', { hasText: /Reboot\s*failed: OutboundConnectivityNotEnabledOnVMSS/ }).first();
-    await step.waitFor({ state: 'visible', timeout: 10_000 });
-    await step.click();
+    await clickRow(step);
     const view = wb!.webview();
     const context = view.locator('.context');
     await context.waitFor({ state: 'visible', timeout: 20_000 });
