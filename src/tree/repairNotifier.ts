@@ -9,6 +9,9 @@ export interface NotifierActions {
   revealNode(name: string): Promise<void>;
 }
 
+/** How a notification is shown: `vscode.window.showWarningMessage`, or a recorder in tests. */
+export type ShowWarning = (message: string, ...actions: string[]) => Thenable<string | undefined>;
+
 /** Several errors within this window become one notification. */
 const BATCH_MS = 2000;
 
@@ -22,7 +25,11 @@ export class RepairNotifier {
   private pending = new Map<string, GuidanceTarget>();
   private timer?: ReturnType<typeof setTimeout>;
 
-  constructor(private readonly session: ClusterSession, private readonly actions: NotifierActions) {}
+  constructor(
+    private readonly session: ClusterSession,
+    private readonly actions: NotifierActions,
+    private readonly show: ShowWarning = (message, ...items) => vscode.window.showWarningMessage(message, ...items),
+  ) {}
 
   onState(state: SessionState): void {
     if (state.kind === 'connecting') {
@@ -80,7 +87,7 @@ export class RepairNotifier {
       const [node, target] = pending[0];
       const what = target.context?.code ? target.context.code : 'no error code';
       const action = target.context?.reason?.replace(/^Node(\w+)Error$/, '$1').toLowerCase() ?? 'repair';
-      void vscode.window.showWarningMessage(`Auto-repair ${action} failed on ${truncate(singleLine(node), 80)}: ${truncate(singleLine(what), 80)}.`, 'Explain', 'Show Node')
+      void this.show(`Auto-repair ${action} failed on ${truncate(singleLine(node), 80)}: ${truncate(singleLine(what), 80)}.`, 'Explain', 'Show Node')
         .then((pick) => {
           if (pick === 'Explain') {
             this.actions.explain(target);
@@ -91,7 +98,7 @@ export class RepairNotifier {
       return;
     }
     const names = pending.map(([n]) => n);
-    void vscode.window.showWarningMessage(`Auto-repair failed on ${names.length} nodes: ${truncate(names.join(', '), 160)}.`, 'Show Nodes')
+    void this.show(`Auto-repair failed on ${names.length} nodes: ${truncate(names.join(', '), 160)}.`, 'Show Nodes')
       .then((pick) => {
         if (pick) {
           void this.actions.revealNode(names[0]);

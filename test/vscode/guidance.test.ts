@@ -116,6 +116,21 @@ describe('guidance in the editor', () => {
     assert.match(repair, /InvalidParameter/);
   });
 
+  it('hovers codes in the Output panel', async () => {
+    const channel = vscode.window.createOutputChannel('AKS hover test');
+    try {
+      channel.appendLine('kubectl get events: NodeRedeployError  Node auto-repair redeploy action failed due to an operation failure: VMRedeploymentFailed');
+      channel.show(true);
+      const doc = await waitFor('the output document', () => vscode.workspace.textDocuments
+        .find((d) => d.uri.scheme === 'output' && d.getText().includes('VMRedeploymentFailed')));
+      const text = await hoverText(doc.uri, positionOf(doc, 'VMRedeploymentFailed'));
+      assert.match(text, /First step:/);
+      assert.match(text, /VMRedeploymentFailed/);
+    } finally {
+      channel.dispose();
+    }
+  });
+
   it('opens the guidance panel for a code, navigating in one panel', async () => {
     await vscode.commands.executeCommand('aksNodeRepair.openGuidance', 'VMExtensionProvisioningError');
     const tab = await waitFor('the guidance panel', () => guidanceTabs()[0]);

@@ -5,7 +5,17 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { aksNodeName, makeRepairEvent } from '../standin/fixtures';
 import { SIMULATED_CONTEXT, SIMULATED_NODES, startSimulatedCluster, type SimulatedCluster } from '../standin/simulatedCluster';
+import { ClusterSession } from '../../src/tree/clusterSession';
+import { RepairNotifier } from '../../src/tree/repairNotifier';
 import type { TreeNode } from '../../src/tree/treeNodes';
+
+/** globalState for a second session in the test. */
+class MemoryMemento implements vscode.Memento {
+  private readonly values = new Map<string, unknown>();
+  keys(): readonly string[] { return [...this.values.keys()]; }
+  get<T>(key: string, fallback?: T): T { return (this.values.has(key) ? this.values.get(key) : fallback) as T; }
+  async update(key: string, value: unknown): Promise<void> { this.values.set(key, value); }
+}
 
 const EXTENSION_ID = 'aks-node-repair.aks-node-repair';
 
@@ -109,6 +119,32 @@ describe('Nodes view against the simulated AKS cluster', () => {
     assert.doesNotMatch(String(nodeItem(name).description), /failed/);
     cluster.server.upsertEvent(makeRepairEvent({ node: name, reason: 'NodeRebootError', at: new Date(), format: 1, code: 'OutboundConnectivityNotEnabledOnVMSS' }));
     await until('the new error on the node row', () => /reboot failed: OutboundConnectivityNotEnabledOnVMSS/.test(String(nodeItem(name).description)));
+  });
+
+  it('notifies about a new repair error, not about the ones already there', async () => {
+    const log = vscode.window.createOutputChannel('AKS notifier test', { log: true });
+    const session = new ClusterSession(new MemoryMemento(), log);
+    const shown: string[] = [];
+    const notifier = new RepairNotifier(session, { explain: () => undefined, revealNode: async () => undefined }, async (message) => {
+      shown.push(message);
+      return undefined;
+    });
+    const subscriptions = [session.onDidChangeState((s) => notifier.onState(s)), session.onDidChangeModel((c) => notifier.onModelChange(c))];
+    try {
+      session.ensureStarted();
+      await until('the second session to connect', () => session.state.kind === 'connected' && session.model.nodeNamesWithEvents().length > 0);
+      await new Promise((r) => setTimeout(r, 2500));
+      assert.deepEqual(shown, [], 'errors present at connect are not news');
+      const name = SIMULATED_NODES.gpuShutdownTainted;
+      cluster.server.upsertEvent(makeRepairEvent({ node: name, reason: 'NodeReimageError', at: new Date(), format: 1, code: 'TooManyVMRedeploymentRequests' }));
+      await until('the notification', () => shown.length > 0, 15_000);
+      assert.deepEqual(shown, [`Auto-repair reimage failed on ${name}: TooManyVMRedeploymentRequests.`]);
+    } finally {
+      subscriptions.forEach((d) => d.dispose());
+      notifier.dispose();
+      session.dispose();
+      log.dispose();
+    }
   });
 
   it('filters to unhealthy nodes and back', async () => {
