@@ -101,4 +101,16 @@ describe('ui: guidance for auto-repair codes, as a person uses it', () => {
     assert.equal(await view.locator('body').getAttribute('data-pwned'), null, 'nothing ran');
     await wb.screenshot('guidance-escaped');
   });
+
+  it('brings the guidance panel back after a window reload', async () => {
+    await wb.runCommand('AKS: Explain Auto-Repair Error');
+    const input = wb.page.locator('.quick-input-widget input');
+    await input.fill('TooManyVMRedeploymentRequests');
+    await wb.page.keyboard.press('Enter');
+    await wb.webview().locator('header h1', { hasText: 'TooManyVMRedeploymentRequests' }).waitFor({ state: 'visible', timeout: 20_000 });
+    await wb.runCommand('Developer: Reload Window');
+    await wb.page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    await wb.page.locator('.tab', { hasText: 'AKS: TooManyVMRedeploymentRequests' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await wb.webview().locator('header h1', { hasText: 'TooManyVMRedeploymentRequests' }).waitFor({ state: 'visible', timeout: 30_000 });
+  });
 });

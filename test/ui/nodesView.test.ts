@@ -86,8 +86,8 @@ describe('ui: the Nodes view, as an operator uses it', () => {
     const step = wb!.page.locator('.pane-body .monaco-list-row', { hasText: /Reboot\s*failed: OutboundConnectivityNotEnabledOnVMSS/ }).first();
     await clickRow(step);
     const view = wb!.webview();
+    await view.locator('header h1', { hasText: 'OutboundConnectivityNotEnabledOnVMSS' }).waitFor({ state: 'visible', timeout: 20_000 });
     const context = view.locator('.context');
-    await context.waitFor({ state: 'visible', timeout: 20_000 });
     assert.ok((await context.innerText()).includes('<img src=x onerror=alert(1)><b>bold</b>'));
     assert.equal(await view.locator('img').count(), 0);
     assert.equal(await view.locator('.context b').count(), 0);
