@@ -74,13 +74,6 @@ export class GuidanceRenderer {
   renderPage(view: GuidanceView, res: WebviewResources): string {
     const { entry, catalog, target } = view;
     const e = escapeHtml;
-    const csp = [
-      "default-src 'none'",
-      `img-src ${res.cspSource}`,
-      `style-src ${res.cspSource}`,
-      `font-src ${res.cspSource}`,
-      `script-src 'nonce-${res.nonce}'`,
-    ].join('; ');
     const badges = [
       `<span class="badge kind-${e(entry.kind)}">${e(kindLabel(entry.kind))}</span>`,
       entry.action !== 'none' && entry.action !== 'any' ? `<span class="badge">${e(entry.action)}</span>` : '',
@@ -92,24 +85,8 @@ export class GuidanceRenderer {
     const related = entry.related
       .map((id) => catalog.get(id))
       .filter((r): r is CatalogEntry => r !== undefined);
-    const relatedHtml = related.length === 0 ? '' : `<section class="related" aria-labelledby="related-h"><h2 id="related-h">Related</h2><ul>${related
-      .map((r) => `<li><a href="#" data-entry="${e(r.id)}">${e(r.title)}</a> <span class="muted">${e(r.summary)}</span></li>`).join('')}</ul></section>`;
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${e(res.styleUri)}">
-<title>${e(entry.title)}</title>
-</head>
-<body data-state="${e(pageState(target))}">
-<nav class="toolbar" aria-label="Guidance navigation">
-${view.canGoBack ? '<button type="button" class="back" data-action="back" title="Back (Alt+Left)">&larr; Back</button>' : ''}
-<a href="#" class="index-link" data-action="index">All entries</a>
-</nav>
-<main>
-<header>
+    const relatedHtml = related.length === 0 ? '' : `<section class="related" aria-labelledby="related-h"><h2 id="related-h">Related</h2>${entryList(related)}</section>`;
+    const main = `<header>
 <h1>${e(entry.title)}</h1>
 <div class="badges">${badges}</div>
 <p class="summary">${e(entry.summary)}</p>
@@ -119,38 +96,17 @@ ${renderContext(target.context, entry)}
 <article class="body">${this.renderBody(entry, catalog)}</article>
 ${relatedHtml}
 ${docs}
-<footer class="muted">${entry.origin === 'user' ? `From your catalog: <code>${e(entry.source)}</code>` : 'From the built-in AKS Node Auto-Repair catalog.'}</footer>
-</main>
-<script nonce="${e(res.nonce)}" src="${e(res.scriptUri)}"></script>
-</body>
-</html>`;
+<footer class="muted">${entry.origin === 'user' ? `From your catalog: <code>${e(entry.source)}</code>` : 'From the built-in AKS Node Auto-Repair catalog.'}</footer>`;
+    return pageFrame({ title: entry.title, target, canGoBack: view.canGoBack, showIndexLink: true, main }, res);
   }
 
   /** A page listing every entry, grouped by kind: where "All entries" leads. */
   renderIndex(catalog: Catalog, res: WebviewResources, canGoBack: boolean): string {
-    const e = escapeHtml;
-    const csp = `default-src 'none'; style-src ${res.cspSource}; script-src 'nonce-${res.nonce}'`;
-    const groups = (['code', 'reason', 'topic'] as const).map((kind) => {
-      const entries = catalog.entries.filter((x) => x.kind === kind);
-      return `<section><h2>${e(kindHeading(kind))}</h2><ul>${entries
-        .map((x) => `<li><a href="#" data-entry="${e(x.id)}">${e(x.title)}</a> <span class="muted">${e(x.summary)}</span></li>`).join('')}</ul></section>`;
-    }).join('');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<link rel="stylesheet" href="${e(res.styleUri)}">
-<title>AKS auto-repair guidance</title>
-</head>
-<body data-state="${e(pageState({ id: INDEX_ID }))}">
-<nav class="toolbar" aria-label="Guidance navigation">
-${canGoBack ? '<button type="button" class="back" data-action="back" title="Back (Alt+Left)">&larr; Back</button>' : ''}
-</nav>
-<main><header><h1>AKS auto-repair guidance</h1></header>${groups}</main>
-<script nonce="${e(res.nonce)}" src="${e(res.scriptUri)}"></script>
-</body>
-</html>`;
+    const groups = (['code', 'reason', 'topic'] as const)
+      .map((kind) => `<section><h2>${escapeHtml(kindHeading(kind))}</h2>${entryList(catalog.entries.filter((x) => x.kind === kind))}</section>`)
+      .join('');
+    const main = `<header><h1>AKS auto-repair guidance</h1></header>${groups}`;
+    return pageFrame({ title: 'AKS auto-repair guidance', target: { id: INDEX_ID }, canGoBack, showIndexLink: false, main }, res);
   }
 
   private installRules(): void {
@@ -185,6 +141,43 @@ ${canGoBack ? '<button type="button" class="back" data-action="back" title="Back
     // Images would need remote loads the CSP refuses; show their text instead.
     md.renderer.rules.image = (tokens, idx) => `<span class="muted">[image: ${escapeHtml(tokens[idx].content)}]</span>`;
   }
+}
+
+/** The document around a page: CSP with this render's nonce, theme stylesheet, navigation, our one script. */
+function pageFrame(page: { title: string; target: GuidanceTarget; canGoBack: boolean; showIndexLink: boolean; main: string }, res: WebviewResources): string {
+  const e = escapeHtml;
+  const csp = [
+    "default-src 'none'",
+    `img-src ${res.cspSource}`,
+    `style-src ${res.cspSource}`,
+    `font-src ${res.cspSource}`,
+    `script-src 'nonce-${res.nonce}'`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${e(res.styleUri)}">
+<title>${e(page.title)}</title>
+</head>
+<body data-state="${e(pageState(page.target))}">
+<nav class="toolbar" aria-label="Guidance navigation">
+${page.canGoBack ? '<button type="button" class="back" data-action="back" title="Back (Alt+Left)">&larr; Back</button>' : ''}
+${page.showIndexLink ? '<a href="#" class="index-link" data-action="index">All entries</a>' : ''}
+</nav>
+<main>
+${page.main}
+</main>
+<script nonce="${e(res.nonce)}" src="${e(res.scriptUri)}"></script>
+</body>
+</html>`;
+}
+
+function entryList(entries: readonly CatalogEntry[]): string {
+  const e = escapeHtml;
+  return `<ul>${entries.map((x) => `<li><a href="#" data-entry="${e(x.id)}">${e(x.title)}</a> <span class="muted">${e(x.summary)}</span></li>`).join('')}</ul>`;
 }
 
 function externalLink(url: string, title: string): string {
