@@ -4,17 +4,24 @@ import { ClusterSession } from './clusterSession';
 
 /** `$(error) 2 NotReady · 1 repair error` in the status bar once the cluster is being watched; opens the view. */
 export class RepairStatusBar implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('aksNodeRepair.status', vscode.StatusBarAlignment.Left, 50);
+  /** Created when there is first something to show, not at activation. */
+  private statusItem?: vscode.StatusBarItem;
 
-  constructor(private readonly session: ClusterSession, private readonly now: () => number = Date.now) {
-    this.item.name = 'AKS Node Auto-Repair';
-    this.item.command = `${ViewIds.nodes}.focus`;
+  constructor(private readonly session: ClusterSession, private readonly now: () => number = Date.now) {}
+
+  private get item(): vscode.StatusBarItem {
+    if (!this.statusItem) {
+      this.statusItem = vscode.window.createStatusBarItem('aksNodeRepair.status', vscode.StatusBarAlignment.Left, 50);
+      this.statusItem.name = 'AKS Node Auto-Repair';
+      this.statusItem.command = `${ViewIds.nodes}.focus`;
+    }
+    return this.statusItem;
   }
 
   update(): void {
     const state = this.session.state;
     if (state.kind === 'idle' || (state.kind === 'failed' && !this.session.identity)) {
-      this.item.hide();
+      this.statusItem?.hide();
       return;
     }
     const counts = this.session.model.counts(this.now());
@@ -42,6 +49,6 @@ export class RepairStatusBar implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.item.dispose();
+    this.statusItem?.dispose();
   }
 }
