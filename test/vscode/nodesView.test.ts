@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as yaml from 'js-yaml';
 import * as vscode from 'vscode';
 import { aksNodeName, makeRepairEvent } from '../standin/fixtures';
 import { SIMULATED_CONTEXT, SIMULATED_NODES, startSimulatedCluster, type SimulatedCluster } from '../standin/simulatedCluster';
@@ -144,6 +145,30 @@ describe('Nodes view against the simulated AKS cluster', () => {
       notifier.dispose();
       session.dispose();
       log.dispose();
+    }
+  });
+
+  it('switches to another context of the kubeconfig and says which one it is on', async () => {
+    const file = path.join(dir, 'two-contexts');
+    const config = yaml.load(fs.readFileSync(cluster.kubeconfigPath, 'utf8')) as { contexts: { name: string; context: object }[] };
+    config.contexts.push({ name: 'aks-second-northeurope', context: config.contexts[0].context });
+    fs.writeFileSync(file, yaml.dump(config));
+    const log = vscode.window.createOutputChannel('AKS context test', { log: true });
+    const previous = vscode.workspace.getConfiguration('aksNodeRepair').get<string>('kubeconfig');
+    await vscode.workspace.getConfiguration('aksNodeRepair').update('kubeconfig', file, vscode.ConfigurationTarget.Global);
+    const session = new ClusterSession(new MemoryMemento(), log);
+    try {
+      const found = session.contexts();
+      assert.ok('contexts' in found, 'the contexts are read');
+      assert.deepEqual([...found.contexts].sort(), ['aks-demo-westeurope', 'aks-second-northeurope']);
+      assert.equal(found.current, SIMULATED_CONTEXT);
+      await session.switchContext('aks-second-northeurope');
+      await until('the session on the second context', () => session.state.kind === 'connected' && session.identity?.context === 'aks-second-northeurope');
+      assert.equal(session.model.nodes().length, 11);
+    } finally {
+      session.dispose();
+      log.dispose();
+      await vscode.workspace.getConfiguration('aksNodeRepair').update('kubeconfig', previous, vscode.ConfigurationTarget.Global);
     }
   });
 
