@@ -114,6 +114,70 @@ describe('codeMatcher properties', () => {
     }), { numRuns: 500 });
   });
 
+  it('agrees with the reference across long repeated whitespace runs, broken or not', () => {
+    // Long runs that repeat a pattern are skipped a block of repetitions at a time; a spoiler
+    // anywhere (a letter, a bare escape letter, a lone backslash, a combining mark) must end the run.
+    const terms: MatcherTerm[] = [{ term: 'alpha beta', id: 'ab' }, { term: 'beta', id: 'b' }, { term: 'x beta', id: 'xb' }];
+    const m = new CodeMatcher(terms);
+    const unit = fc.constantFrom(' ', '\t', '\n', '\r\n', '\u00a0', '\u3000', '\\n', '\\t', '\\r', '\\f');
+    const spoiler = fc.constantFrom('x', 'n', 'n x', '\\', '\\x', '\u0301', 'beta', '\\\\n');
+    const runText = fc.tuple(fc.array(unit, { minLength: 1, maxLength: 8 }), fc.integer({ min: 1, max: 300 }), fc.option(fc.tuple(spoiler, fc.nat())))
+      .map(([pattern, repeats, spoil]) => {
+        const run = pattern.join('').repeat(repeats);
+        if (spoil === null) {
+          return run;
+        }
+        const at = spoil[1] % (run.length + 1);
+        return run.slice(0, at) + spoil[0] + run.slice(at);
+      });
+    fc.assert(fc.property(runText, fc.constantFrom('alpha', 'x alpha', '\\n'), fc.constantFrom('beta', 'beta.', 'betax', 'x'), (run, head, tail) => {
+      const text = head + run + tail;
+      const all = m.findAll(text);
+      assert.deepEqual(all, referenceFindAll(terms, text));
+      const offsets = [0, head.length, head.length + (run.length >> 1), head.length + run.length - 1, text.length - 1];
+      for (let k = 0; k < 8; k++) {
+        offsets.push(Math.floor((text.length * k) / 8));
+      }
+      for (const offset of offsets) {
+        assert.deepEqual(m.findAt(text, offset), coveringMatch(all, offset), `offset ${offset}`);
+      }
+    }), { numRuns: 300 });
+  });
+
+  it('agrees with the reference on overlapping terms and terms starting with a backslash or non-ASCII', () => {
+    // (The reference would let a term start at the letter of a `\n` escape, so no term here starts
+    // with n, r, t or f; the unit tests cover those.)
+    const terms: MatcherTerm[] = [
+      { term: 'a b', id: 'ab' }, { term: 'b c', id: 'bc' }, { term: 'c a', id: 'ca' }, { term: 'a', id: 'a' }, { term: 'b c a b', id: 'bcab' },
+      { term: 'xn', id: 'xn' }, { term: 'é中', id: 'u' }, { term: '\\q', id: 'q' }, { term: 'q é', id: 'qe' },
+    ];
+    const m = new CodeMatcher(terms);
+    const word = fc.constantFrom('a', 'b', 'c', 'x', 'ab', 'n', 't', 'f', 'nt', 'tn', 'é', '中', 'é中', '\\', '\\q', 'q');
+    const gap = fc.constantFrom(' ', ' ', '\n', '\\n', '\\t', '  ', '-', '', '\\');
+    const text = fc.array(fc.tuple(word, gap), { maxLength: 30 }).map((p) => p.map(([w, g]) => w + g).join(''));
+    fc.assert(fc.property(text, (t) => {
+      assert.deepEqual(m.findAll(t), referenceFindAll(terms, t));
+    }), { numRuns: 1000 });
+  });
+
+  it('agrees with the reference when the root jumps ahead (Horspool) over short alphabets', () => {
+    // Every first word here is at least 3 characters, so scan() jumps at the root by up to 3.
+    const terms: MatcherTerm[] = [
+      { term: 'abcd', id: 'abcd' }, { term: 'bcd x', id: 'bcdx' }, { term: 'cdab', id: 'cdab' }, { term: 'é中ab', id: 'u' },
+      { term: '\\qab', id: 'q' }, { term: 'dab', id: 'dab' },
+    ];
+    const m = new CodeMatcher(terms);
+    const piece = fc.constantFrom('a', 'b', 'c', 'd', 'x', 'q', 'é', '中', '\\', '\\n', ' ', '  ', '\n', 'abcd', 'bcd', 'cdab', '-', '0');
+    const text = fc.array(piece, { maxLength: 40 }).map((p) => p.join(''));
+    fc.assert(fc.property(text, (t) => {
+      const all = m.findAll(t);
+      assert.deepEqual(all, referenceFindAll(terms, t));
+      for (let offset = 0; offset < t.length; offset++) {
+        assert.deepEqual(m.findAt(t, offset), coveringMatch(all, offset), `offset ${offset}`);
+      }
+    }), { numRuns: 1000 });
+  });
+
   it('findAt agrees with findAll when terms overlap in chains', () => {
     const chain = new CodeMatcher([
       { term: 'a b', id: 'ab' }, { term: 'b c', id: 'bc' }, { term: 'c a', id: 'ca' }, { term: 'a', id: 'a' }, { term: 'b c a b', id: 'bcab' },

@@ -172,6 +172,82 @@ describe('codeMatcher', () => {
     });
   });
 
+  describe('long whitespace runs', () => {
+    // Runs longer than 64 characters that repeat a short pattern are skipped a whole block of
+    // repetitions at a time (in findAll, and in findAt's walks to both ends of the run); these
+    // cases break the repetition at every kind of spot and check that nothing is skipped wrongly.
+    const m = new CodeMatcher([{ term: 'alpha beta', id: 'ab' }, { term: 'alpha', id: 'a' }, { term: 'beta', id: 'b' }]);
+    const patterns = [' ', '\\n', ' \\n\\t', '\r\n    ', '\u00a0\\t', '\\n' + ' '.repeat(29), ' '.repeat(30) + '\t', '\\r\\n' + '\t'.repeat(40)];
+    const spoilers = ['x', 'n', '\\', '\\x', '\u0301'];
+
+    it('match across a long repeated run, found from anywhere inside it', () => {
+      for (const pattern of patterns) {
+        for (const repeats of [1, 20, 63, 64, 65, 200, 1000]) {
+          const run = pattern.repeat(repeats);
+          const text = `(alpha${run}beta)`;
+          const expected = [{ term: 'alpha beta', id: 'ab', start: 1, end: text.length - 1 }];
+          assert.deepEqual(m.findAll(text), expected, `${JSON.stringify(pattern)} x${repeats}`);
+          for (const offset of [1, 6, 7, 6 + (run.length >> 1), 5 + run.length, text.length - 2]) {
+            assert.deepEqual(m.findAt(text, offset), expected[0], `${JSON.stringify(pattern)} x${repeats} @${offset}`);
+          }
+        }
+      }
+    });
+
+    it('a break anywhere in a long repeated run splits the multi-word match', () => {
+      for (const pattern of patterns) {
+        const run = pattern.repeat(Math.ceil(700 / pattern.length));
+        for (const spoiler of spoilers) {
+          for (const at of [0, 1, 63, 64, 65, 127, 128, 129, 333, run.length >> 1, run.length - 65, run.length - 1, run.length]) {
+            const broken = run.slice(0, at) + spoiler + run.slice(at);
+            const text = `(alpha${broken}beta)`;
+            const all = m.findAll(text);
+            const label = `${JSON.stringify(pattern)} ${JSON.stringify(spoiler)} at ${at}`;
+            assertWellFormed(text, all);
+            assert.ok(all.every((x) => x.id !== 'ab'), label);
+            for (const offset of [1, 6, 6 + at - 1, 6 + at, 6 + at + spoiler.length, 6 + (broken.length >> 1), text.length - 2]) {
+              if (offset >= 0 && offset < text.length) {
+                assert.deepEqual(m.findAt(text, offset), all.find((x) => x.start <= offset && offset < x.end), `${label} @${offset}`);
+              }
+            }
+          }
+        }
+      }
+    });
+
+    it('an escape letter right after a long run is not part of it', () => {
+      // `\n` repeated, then `n`: the run ends before the bare letter, which glues to `alpha`.
+      const text = `${'\\n'.repeat(100)}nalpha ${'\\t '.repeat(100)}beta`;
+      assert.deepEqual(written(text, m.findAll(text)), [['b', 'beta']]);
+      assert.equal(m.findAt(text, 150), undefined);
+      assert.equal(m.findAt(text, text.length - 2)?.id, 'b');
+    });
+  });
+
+  describe('overlapping candidates', () => {
+    it('resolve each overlapping group on its own, leftmost then longest', () => {
+      const m = new CodeMatcher([
+        { term: 'b', id: 'b' }, { term: 'a b c', id: 'abc' }, { term: 'c d', id: 'cd' }, { term: 'd', id: 'd' }, { term: 'x', id: 'x' },
+      ]);
+      const text = 'x b a b c d x a b c';
+      // `b` alone is chosen; `a b c` wins over `b` inside it and hides `c d`; `d` comes after; and so on.
+      assert.deepEqual(written(text, m.findAll(text)), [
+        ['x', 'x'], ['b', 'b'], ['abc', 'a b c'], ['d', 'd'], ['x', 'x'], ['abc', 'a b c'],
+      ]);
+    });
+  });
+
+  describe('terms that start like escapes, backslashes or non-ASCII', () => {
+    it('are not started inside a JSON escape or glued to a backslash run', () => {
+      const m = new CodeMatcher([{ term: 'node', id: 'n' }, { term: 'tree', id: 't' }, { term: 'é中x', id: 'u' }, { term: '\\q', id: 'q' }]);
+      const text = 'a\\node \\\\node xnode é中x \\q \\\\tree\\tree';
+      // `\node` is an escaped newline then `ode`; `\\node` a backslash, an escape, `ode`.
+      assert.deepEqual(written(text, m.findAll(text)), [['u', 'é中x'], ['q', '\\q']]);
+      const plain = 'node, tree é中x \\q';
+      assert.deepEqual(m.findAll(plain).map((x) => x.id), ['n', 't', 'u', 'q']);
+    });
+  });
+
   describe('findAt', () => {
     it('finds the match covering an offset, start inclusive, end exclusive', () => {
       const text = 'failure: VMExtensionProvisioningError.';
