@@ -163,20 +163,20 @@ if (withTiers && !reportOnly) {
  */
 const EXPLANATIONS = {
   'matcher.throughput': {
-    why: 'The matcher looks at every UTF-16 unit. Per ordinary character scan() runs whitespaceUnitAt (a chain of about a dozen comparisons before it knows a letter is not whitespace, then the backslash-escape test), writes the ring buffer with a `%` division, steps the transition table and reads two output tables; the file driver first decodes UTF-8 into a JS string (about 16 ms of 56-95 ms per 5 MB in a profile on this corpus, the rest is findAll). GNU grep -F runs its kwset (Commentz-Walter/Boyer-Moore) search over raw bytes: with a shortest term of 12 characters it skips most bytes without looking at them, and it never decodes. The machine was shared during the run (load average 3-5 on 2 cores) and grep\'s three rounds varied 2-3× (see the raw figures), so the ratio itself moves by ±0.1 between runs.',
-    next: 'In src/domain/codeMatcher.ts (outside this suite): test `c > 0x20 && c < 0x7f && c !== 0x5c` first so an ordinary character costs one comparison; a power-of-two ring with a mask instead of `%`; while the automaton sits at the root, skip characters that cannot start a term (a 128-entry table); for whole files, run the ASCII automaton on the Buffer and decode only lines with a hit. Then `npm run bench -- --only=matcher`.',
+    why: "Throughput was 0.32x grep before the matcher's fast paths (skip ahead while no match is in progress, one comparison per ordinary character, a masked ring buffer); what remains is mostly the driver: per 100 MB findAll takes about 135 ms and decoding UTF-8 into a JS string about 400 ms, while grep searches raw bytes and skips most of them. Under this shared machine's load the ratio moves by about 0.1 between runs.",
+    next: 'Scan the raw Buffer in the file driver and decode only lines with a hit; then `npm run bench -- --only=matcher`.',
   },
   'matcher.adversarial': {
-    why: 'The worst input is the one with the most output: a whole-token match every 16 characters, 65,536 matches per MB. scan() allocates a Candidate per match, select() copies and sorts the whole candidate array, toMatch() allocates a TermMatch: a --cpu-prof showed scan, select and the garbage collector as the top three. The same inputs without matches (prefix runs, escape runs, non-ASCII, one long token) cost about the realistic line. Under the run\'s machine load every figure of this section was 2-3× the quiet-machine figures (realistic 1 MB line ≈ 9 ms quiet).',
-    next: 'In codeMatcher.findAll: candidates already come out of scan() in end order and same-set whole-token matches rarely overlap, so select() can merge in one pass (sorting only overlapping clusters) and keep candidates in a reused Int32Array; the cost per match is then one TermMatch object.',
+    why: "The worst input is the one with the most output: a whole-token match every 16 characters, 65,536 matches per MB. Candidates already live in reused typed arrays and are merged without sorting; what remains is creating one TermMatch object per match (65,536 objects, about 20 ms of allocation and young-generation GC on this loaded machine), while the same line without matches takes about the realistic line's 5 ms. It is 2 ms over the target in this run.",
+    next: 'Give findAll a callback or a struct-of-arrays result (start/end/id Int32Arrays) for callers that do not need objects (the terminal link provider and the bench), so a match-dense line allocates nothing per match.',
   },
   'matcher.linear': {
-    why: 'Only the match-dense input departs from ≈10 (the other inputs and the realistic line stay near 10): at 100 KB its 6,554 Candidate/TermMatch objects die in the young generation, at 1 MB the 65,536 of them survive scavenges and are promoted, so the cost per match rises with the count. The scan itself is one pass; the extra is allocation and GC, plus the n·log n sort in select(). The non-ASCII input read 19 in this run under load but 10.1 in a quieter run (8.8 ms / 0.87 ms); the others stay at 11-13.',
-    next: 'Same as the adversarial row: no per-candidate objects and no sort in findAll.',
+    why: 'Only the match-dense input departs from 10, for the allocation reason in the adversarial row.',
+    next: 'Same as the adversarial row.',
   },
   'matcher.adversarial.hover': {
-    why: 'The slow case is a hover inside one 1 MB run of whitespace and JSON `\\n`/`\\t` escapes. A whitespace run is one symbol for the automaton (a multi-word term may be split by any run), so findAt\'s walkBack/walkForward and scan() step over the whole run: linear in the run\'s length: 23 ms per MB in this loaded run, 6-9 ms on a quieter one, above the 1 ms hover target either way. On every other input findAt stays in microseconds.',
-    next: 'In codeMatcher: treat a whitespace run longer than a bound (say 1 KB, far more than any real line break inside an Azure error) as a hard separator in both findAll and findAt, so findAt never walks more than the bound.',
+    why: 'A whitespace run is one symbol for the automaton (a multi-word term may be split by any run); findAt now compares repeating runs block by block with native string comparison, so a hover inside a 1 MB run costs microseconds. A 1 MB run that does not repeat is still read one character at a time (about 7 ms).',
+    next: 'If such input shows up in practice, bound the run length that may join the words of a multi-word term.',
   },
   'matcher.hover': {
     why: 'See the row: the p99 is within target unless noted; a miss here would be machine load (timed per call).',

@@ -46,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const notifier = new RepairNotifier(session, {
     explain: (target) => guidance.show(target),
     revealNode: async (name) => views[0]?.revealNode(name),
+    showRepairActivity: async (names) => views[0]?.showRepairActivity(names),
   });
   const view = new ClusterView(session, context.workspaceState, notifier, statusBar);
   views.push(view);

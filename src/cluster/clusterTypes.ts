@@ -77,6 +77,8 @@ export interface ConnectOptions extends KubeconfigOptions {
   watchIdleMs?: number;
   /** How often events are tried again while the user may not list them (403). Default 5 min. */
   forbiddenRetryMs?: number;
+  /** How long an exec credential plugin may run before it is reported as stuck (default 60 s). */
+  credentialTimeoutMs?: number;
   now?: () => number;
 }
 

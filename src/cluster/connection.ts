@@ -34,6 +34,28 @@ const EVENTS: ResourceSpec = {
 };
 
 /** A failure that needs the user (kubeconfig, missing plugin): no retry until refresh(). */
+class CredentialTimeout extends Error {}
+
+/** The promise's result, or a CredentialTimeout after `ms`, or the signal's abort reason. */
+function untilSettled<T>(promise: Promise<T>, ms: number, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    };
+    const onAbort = () => {
+      done();
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new CredentialTimeout('credential plugin timed out'));
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then((v) => { done(); resolve(v); }, (e: unknown) => { done(); reject(e); });
+  });
+}
+
 class FatalProblem extends Error {
   constructor(readonly problem: ConnectionProblem) {
     super(problem.message);
@@ -57,6 +79,7 @@ interface Settings {
   readonly watchTimeoutSeconds: number;
   readonly watchIdleMs: number;
   readonly forbiddenRetryMs: number;
+  readonly credentialTimeoutMs: number;
   readonly now: () => number;
 }
 
@@ -95,6 +118,7 @@ export class LiveClusterConnection implements ClusterConnection {
       watchTimeoutSeconds,
       watchIdleMs: options.watchIdleMs ?? watchTimeoutSeconds * 1000 + 30_000,
       forbiddenRetryMs: options.forbiddenRetryMs ?? 5 * 60_000,
+      credentialTimeoutMs: options.credentialTimeoutMs ?? 60_000,
       now: options.now ?? Date.now,
     };
     this.log = options.log;
@@ -376,9 +400,22 @@ export class LiveClusterConnection implements ClusterConnection {
   /** Runs the credential step (exec plugin, key files) once, so its failures are reported as such. */
   private async checkCredentials(resolved: ResolvedKubeconfig, signal: AbortSignal): Promise<void> {
     try {
-      await this.requireClient().kc.applyToHTTPSOptions({});
+      await untilSettled(this.requireClient().kc.applyToHTTPSOptions({}), this.settings.credentialTimeoutMs, signal);
     } catch (err) {
       signal.throwIfAborted();
+      if (err instanceof CredentialTimeout && resolved.execCommand) {
+        // client-node waits for the plugin without a limit; one waiting for a device-code login
+        // never shows its prompt here. Do not start another one: the user has to act.
+        this.client = undefined;
+        throw new FatalProblem({
+          kind: 'exec-failed',
+          command: resolved.execCommand,
+          message: `The credential plugin "${resolved.execCommand}" did not answer within ${Math.round(this.settings.credentialTimeoutMs / 1000)} s; it may be waiting for an interactive login`,
+          nextStep: /kubelogin/i.test(resolved.execCommand)
+            ? 'Run "az login", then "kubelogin convert-kubeconfig -l azurecli" so kubelogin uses the Azure CLI login, then Refresh'
+            : 'Run the plugin once in a terminal to complete its login, then Refresh',
+        });
+      }
       const command = resolved.execCommand;
       if (command) {
         const problem = execProblem(err, command, resolved.secrets);

@@ -44,7 +44,9 @@ export class ExplainErrorCommand {
       return found ? { target: toTarget(found.entry, found.unknownCode) } : { text: text.trim().slice(0, 500) };
     }
     const line = document.lineAt(selection.active.line).text;
-    const match = this.catalog.matcher.findAt(line, selection.active.character);
+    const ch = selection.active.character;
+    // Right after a word counts as on it, as for VS Code's own word-at-cursor features.
+    const match = this.catalog.matcher.findAt(line, ch) ?? (ch > 0 ? this.catalog.matcher.findAt(line, ch - 1) : undefined);
     return match ? { target: { id: match.id } } : {};
   }
 

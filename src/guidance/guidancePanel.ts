@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { GUIDANCE_INDEX_ID as INDEX_ID, GUIDANCE_PANEL_TYPE } from '../commandIds';
 import { UNKNOWN_ERROR_ID, type CatalogEntry } from '../domain/catalog';
-import type { GuidanceContext, GuidanceRenderer, GuidanceTarget } from './guidanceRenderer';
+import { sanitizeGuidanceContext } from './guidanceContext';
+import type { GuidanceRenderer, GuidanceTarget } from './guidanceRenderer';
 import { CatalogService } from './catalogService';
 
 /** Messages the page sends; anything else is ignored. */
@@ -48,8 +49,11 @@ export class GuidancePanel implements vscode.Disposable {
   }
 
   show(target: GuidanceTarget, options: { preserveFocus?: boolean } = {}): void {
-    const known = target.id === INDEX_ID || this.catalog.catalog.get(target.id) !== undefined;
-    const resolved: GuidanceTarget = known ? target : { id: UNKNOWN_ERROR_ID, context: { ...target.context, code: target.context?.code ?? target.id } };
+    // Events carry codes as written ("ManagedIdentityCredential authentication failed"), ids differ.
+    const entry = target.id === INDEX_ID ? undefined : this.catalog.catalog.get(target.id) ?? this.catalog.catalog.byMatch(target.id);
+    const resolved: GuidanceTarget = target.id === INDEX_ID ? target
+      : entry ? { ...target, id: entry.id }
+        : { id: UNKNOWN_ERROR_ID, context: { ...target.context, code: target.context?.code ?? target.id } };
     if (this.panel) {
       this.navigate(resolved);
       this.panel.reveal(undefined, options.preserveFocus);
@@ -65,7 +69,8 @@ export class GuidancePanel implements vscode.Disposable {
   private revive(panel: vscode.WebviewPanel, state: unknown): void {
     const id = typeof state === 'object' && state !== null && typeof (state as { id?: unknown }).id === 'string'
       ? (state as { id: string }).id : INDEX_ID;
-    const context = sanitizeContext((state as { context?: unknown } | undefined)?.context);
+    // Restored state is as untrusted as the page that kept it.
+    const context = sanitizeGuidanceContext((state as { context?: unknown } | undefined)?.context);
     panel.webview.options = this.webviewOptions();
     if (this.panel) {
       // A second restored panel: keep one panel, the latest.
@@ -131,6 +136,10 @@ export class GuidancePanel implements vscode.Disposable {
         if (typeof m.text === 'string') {
           void vscode.env.clipboard.writeText(m.text.slice(0, 100_000)).then(
             () => vscode.window.setStatusBarMessage('Copied to the clipboard.', 2000),
+            (err: unknown) => {
+              this.log.warn(`Copy to the clipboard failed: ${String(err)}`);
+              void vscode.window.showWarningMessage('Could not copy to the clipboard. Select the command in the panel and copy it with Ctrl+C.');
+            },
           );
         }
         break;
@@ -202,20 +211,4 @@ function panelTitle(entry: CatalogEntry, target: GuidanceTarget): string {
     return target.context.code.slice(0, 60);
   }
   return entry.kind === 'topic' ? entry.title : entry.matches[0] ?? entry.title;
-}
-
-/** State restored from a webview is as untrusted as the page: keep only short strings. */
-function sanitizeContext(raw: unknown): GuidanceContext | undefined {
-  if (typeof raw !== 'object' || raw === null) {
-    return undefined;
-  }
-  const r = raw as Record<string, unknown>;
-  const str = (v: unknown, max: number) => (typeof v === 'string' ? v.slice(0, max) : undefined);
-  return {
-    code: str(r.code, 200),
-    node: str(r.node, 253),
-    reason: str(r.reason, 100),
-    message: str(r.message, 2000),
-    seenAt: typeof r.seenAt === 'number' && Number.isFinite(r.seenAt) ? r.seenAt : undefined,
-  };
 }

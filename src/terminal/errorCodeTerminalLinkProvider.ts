@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { AMBIGUOUS_CODES } from '../domain/codeMatcher';
 import { CatalogService } from '../guidance/catalogService';
 import { GuidancePanel } from '../guidance/guidancePanel';
 
@@ -19,7 +20,9 @@ export class ErrorCodeTerminalLinkProvider implements vscode.TerminalLinkProvide
     return this.catalog.matcher.findAll(line).map((m) => ({
       startIndex: m.start,
       length: m.end - m.start,
-      tooltip: `Explain ${m.term}`,
+      tooltip: AMBIGUOUS_CODES.has(m.term) && !this.catalog.isAutoRepairContext(line, m)
+        ? `Explain ${m.term} (also common in unrelated Azure errors)`
+        : `Explain ${m.term}`,
       entryId: m.id,
       code: m.term,
     }));

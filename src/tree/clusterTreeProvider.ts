@@ -58,8 +58,11 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
         if (pools.length === 0 && model.nodes().length > 0 && this.isFiltered()) {
           messages.push({ kind: 'message', id: 'filtered', text: 'No nodes match the filter', icon: 'info', command: { id: CommandIds.clearFilter, title: 'Clear filter' } });
         }
-        return [...messages, ...pools];
+        const gone: TreeNode[] = this.goneNodes().length > 0 ? [{ kind: 'gone' }] : [];
+        return [...messages, ...pools, ...gone];
       }
+      case 'gone':
+        return this.goneNodes().map((name): TreeNode => ({ kind: 'node', name }));
       case 'pool': {
         const pool = model.pools().find((p) => p.name === element.name);
         const now = this.now();
@@ -95,7 +98,11 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
       case 'cluster': return undefined;
       case 'message': return this.session.identity ? { kind: 'cluster' } : undefined;
       case 'pool': return { kind: 'cluster' };
-      case 'node': return { kind: 'pool', name: this.session.model.node(element.name)?.pool ?? '' };
+      case 'gone': return { kind: 'cluster' };
+      case 'node': {
+        const node = this.session.model.node(element.name);
+        return node ? { kind: 'pool', name: node.pool ?? '' } : { kind: 'gone' };
+      }
       case 'step': return { kind: 'node', name: element.node };
       case 'next': return { kind: 'node', name: element.node };
       case 'event': return element.step !== undefined ? { kind: 'step', node: element.node, index: element.step } : { kind: 'node', name: element.node };
@@ -142,10 +149,18 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
         item.contextValue = 'pool';
         return item;
       }
+      case 'gone': {
+        const count = this.goneNodes().length;
+        const item = new vscode.TreeItem('No longer in the cluster', vscode.TreeItemCollapsibleState.Collapsed);
+        item.description = `${count} node${count === 1 ? '' : 's'} with repair events in the last hour`;
+        item.tooltip = 'Nodes deleted or replaced (for example after a failed redeploy) whose auto-repair events the cluster still keeps.';
+        item.iconPath = new vscode.ThemeIcon('trash');
+        return item;
+      }
       case 'node': {
         const node = model.node(element.name);
         if (!node) {
-          return new vscode.TreeItem(element.name);
+          return goneNodeItem(element.name, model.timeline(element.name, now));
         }
         const timeline = model.timeline(node.name, now);
         const hasChildren = timeline.steps.length > 0 || timeline.otherEvents.length > 0;
@@ -204,6 +219,20 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     }
   }
 
+  /** Whether a node has a row under the current filter (gone nodes always have one). */
+  isShown(name: string): boolean {
+    const node = this.session.model.node(name);
+    return node ? this.matches(node) : this.goneNodes().includes(name);
+  }
+
+  private goneNodes(): string[] {
+    const model = this.session.model;
+    const now = this.now();
+    return model.nodeNamesWithEvents()
+      .filter((name) => !model.node(name) && model.timeline(name, now).steps.length > 0)
+      .sort();
+  }
+
   private isFiltered(): boolean {
     return this.currentFilter.unhealthyOnly || this.currentFilter.repairActivityOnly;
   }
@@ -221,6 +250,16 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   dispose(): void {
     this.changed.dispose();
   }
+}
+
+function goneNodeItem(name: string, timeline: RepairTimeline): vscode.TreeItem {
+  const item = new vscode.TreeItem(name, timeline.steps.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  const last = timeline.lastError;
+  item.description = last ? `gone · ${last.action} failed: ${last.code ? truncate(singleLine(last.code), 80) : 'no error code'}` : 'gone';
+  item.tooltip = `${name} is no longer in the cluster. Its auto-repair events are kept for an hour.`;
+  item.iconPath = new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground'));
+  item.contextValue = last ? 'node gone explainable' : 'node gone';
+  return item;
 }
 
 /** The guidance an explain action on a node opens: its latest failure, or nothing. */

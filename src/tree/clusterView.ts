@@ -5,9 +5,11 @@ import { ClusterSession, type SessionState } from './clusterSession';
 import { ClusterTreeProvider } from './clusterTreeProvider';
 import { RepairNotifier } from './repairNotifier';
 import { RepairStatusBar } from './statusBar';
-import type { NodeFilter, TreeNode } from './treeNodes';
+import { NO_FILTER, type NodeFilter, type TreeNode } from './treeNodes';
 
 const FILTER_STATE_KEY = 'aksNodeRepair.nodeFilter';
+const FILTERED_CONTEXT_KEY = 'aksNodeRepair.filtered';
+const CLOCK_REFRESH_MS = 30_000;
 
 /**
  * The Nodes view around its data provider: the message line, loading progress, the welcome
@@ -49,6 +51,14 @@ export class ClusterView implements vscode.Disposable {
       }),
     );
     this.updateDescription();
+    // Ages ("NotReady 12m"), expected next steps and the last-hour counts move with the clock even
+    // when the cluster is quiet: redraw now and then while the view is visible.
+    const ticker = setInterval(() => {
+      if (this.treeView.visible && this.session.state.kind !== 'idle') {
+        this.coalescer.push({ nodes: [], full: true });
+      }
+    }, CLOCK_REFRESH_MS);
+    this.subscriptions.push({ dispose: () => clearInterval(ticker) });
   }
 
   get filter(): NodeFilter {
@@ -61,10 +71,25 @@ export class ClusterView implements vscode.Disposable {
     await this.workspaceState.update(FILTER_STATE_KEY, filter);
   }
 
-  /** Shows a node in the tree, e.g. from a notification. */
+  /** Several nodes with new errors: show only nodes with repair activity, the first selected. */
+  async showRepairActivity(names: readonly string[]): Promise<void> {
+    await this.setFilter({ unhealthyOnly: false, repairActivityOnly: true });
+    if (names[0]) {
+      await this.revealNode(names[0]);
+    }
+  }
+
+  /** Shows a node in the tree, e.g. from a notification; clears a filter that would hide it. */
   async revealNode(name: string): Promise<void> {
     await vscode.commands.executeCommand(`${ViewIds.nodes}.focus`);
-    await this.treeView.reveal({ kind: 'node', name }, { select: true, focus: true, expand: true });
+    if (!this.provider.isShown(name)) {
+      await this.setFilter(NO_FILTER);
+    }
+    try {
+      await this.treeView.reveal({ kind: 'node', name }, { select: true, focus: true, expand: true });
+    } catch (err) {
+      void vscode.window.showWarningMessage(`Node ${name} is not in the Nodes view any more (${String(err)}). Refresh the view, or look it up with "kubectl get node ${name}".`);
+    }
   }
 
   private onState(state: SessionState): void {
@@ -98,6 +123,7 @@ export class ClusterView implements vscode.Disposable {
 
   private updateDescription(): void {
     const f = this.provider.filter;
+    void vscode.commands.executeCommand('setContext', FILTERED_CONTEXT_KEY, f.unhealthyOnly || f.repairActivityOnly);
     const parts = [f.unhealthyOnly && 'unhealthy only', f.repairActivityOnly && 'with repair activity'].filter(Boolean);
     this.treeView.description = parts.length > 0 ? `Filter: ${parts.join(', ')}` : undefined;
   }

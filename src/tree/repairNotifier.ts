@@ -7,6 +7,8 @@ import { ClusterSession, type SessionState } from './clusterSession';
 export interface NotifierActions {
   explain(target: GuidanceTarget): void;
   revealNode(name: string): Promise<void>;
+  /** Several nodes: filter the view to nodes with repair activity and show the first. */
+  showRepairActivity(names: readonly string[]): Promise<void>;
 }
 
 /** How a notification is shown: `vscode.window.showWarningMessage`, or a recorder in tests. */
@@ -101,7 +103,7 @@ export class RepairNotifier {
     void this.show(`Auto-repair failed on ${names.length} nodes: ${truncate(names.join(', '), 160)}.`, 'Show Nodes')
       .then((pick) => {
         if (pick) {
-          void this.actions.revealNode(names[0]);
+          void this.actions.showRepairActivity(names);
         }
       });
   }

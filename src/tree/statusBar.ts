@@ -24,9 +24,17 @@ export class RepairStatusBar implements vscode.Disposable {
       this.statusItem?.hide();
       return;
     }
+    const context = this.session.identity?.context ?? 'cluster';
+    if (state.kind === 'connecting' || state.kind === 'loading') {
+      this.show('$(sync~spin) AKS loading', `${context}: loading nodes and events…`, undefined);
+      return;
+    }
+    if (state.kind === 'failed') {
+      this.show('$(error) AKS not connected', `${context}: ${state.problem.message}. ${state.problem.nextStep}`, new vscode.ThemeColor('statusBarItem.warningBackground'));
+      return;
+    }
     const counts = this.session.model.counts(this.now());
     const unhealthy = counts.notReady + counts.unknown;
-    const context = this.session.identity?.context ?? 'cluster';
     const parts: string[] = [];
     if (counts.notReady > 0) {
       parts.push(`$(error) ${counts.notReady} NotReady`);
@@ -40,11 +48,19 @@ export class RepairStatusBar implements vscode.Disposable {
     if (state.kind === 'reconnecting') {
       parts.push('$(sync~spin) reconnecting');
     }
-    this.item.text = parts.length > 0 ? `AKS ${parts.join(' ')}` : `$(pass) AKS ${counts.nodes} Ready`;
-    this.item.tooltip = `${context}: ${counts.nodes} nodes, ${counts.notReady} NotReady, ${counts.unknown} Unknown, ${counts.repairErrors} with an auto-repair error in the last hour. Click to open the Nodes view.`;
-    this.item.backgroundColor = counts.repairErrors > 0 ? new vscode.ThemeColor('statusBarItem.errorBackground')
-      : unhealthy > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
-    this.item.accessibilityInformation = { label: this.item.tooltip };
+    this.show(
+      parts.length > 0 ? `AKS ${parts.join(' ')}` : `$(pass) AKS ${counts.nodes} Ready`,
+      `${context}: ${counts.nodes} nodes, ${counts.notReady} NotReady, ${counts.unknown} Unknown, ${counts.repairErrors} with an auto-repair error in the last hour. Click to open the Nodes view.`,
+      counts.repairErrors > 0 ? new vscode.ThemeColor('statusBarItem.errorBackground')
+        : unhealthy > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined,
+    );
+  }
+
+  private show(text: string, tooltip: string, background: vscode.ThemeColor | undefined): void {
+    this.item.text = text;
+    this.item.tooltip = tooltip;
+    this.item.backgroundColor = background;
+    this.item.accessibilityInformation = { label: tooltip };
     this.item.show();
   }
 

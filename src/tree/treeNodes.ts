@@ -3,6 +3,8 @@ export type TreeNode =
   | { readonly kind: 'cluster' }
   | { readonly kind: 'message'; readonly id: string; readonly text: string; readonly detail?: string; readonly icon: MessageIcon; readonly command?: { readonly id: string; readonly title: string; readonly args?: unknown[] } }
   | { readonly kind: 'pool'; readonly name: string }
+  /** Nodes that are gone from the cluster but whose repair events are still kept (an hour). */
+  | { readonly kind: 'gone' }
   | { readonly kind: 'node'; readonly name: string }
   | { readonly kind: 'step'; readonly node: string; readonly index: number }
   | { readonly kind: 'event'; readonly node: string; readonly key: string; readonly step?: number }
@@ -25,6 +27,7 @@ export function treeNodeId(node: TreeNode): string {
     case 'cluster': return 'cluster';
     case 'message': return `message:${node.id}`;
     case 'pool': return `pool:${node.name}`;
+    case 'gone': return 'gone';
     case 'node': return `node:${node.name}`;
     case 'step': return `step:${node.node}:${node.index}`;
     case 'event': return `event:${node.node}:${node.key}`;

@@ -213,4 +213,22 @@ describe('Cluster access: connecting through the kubeconfig', function () {
       c2.connection.dispose();
     }
   });
+
+  it('says a credential plugin that never answers (waiting for a login) is stuck, naming it', async function () {
+    const plugin = path.join(os.tmpdir(), `aks-repair-silent-plugin-${process.pid}.js`);
+    fs.writeFileSync(plugin, '#!/usr/bin/env node\nsetTimeout(() => undefined, 5000);\n', { mode: 0o755 });
+    const file = cluster.writeKubeconfig('silent-plugin', { user: execUser(plugin) });
+    const stuck = connect(file, { credentialTimeoutMs: 800 });
+    try {
+      const failed = await waitForState(stuck, 'failed');
+      assert.ok(failed.kind === 'failed');
+      assert.equal(failed.problem.kind, 'exec-failed');
+      assert.equal(failed.problem.command, plugin);
+      assert.match(failed.problem.message, /did not answer within 1 s; it may be waiting for an interactive login/);
+      assert.match(failed.problem.nextStep, /Refresh/);
+    } finally {
+      stuck.connection.dispose();
+      fs.rmSync(plugin, { force: true });
+    }
+  });
 });

@@ -126,7 +126,7 @@ describe('Nodes view against the simulated AKS cluster', () => {
     const log = vscode.window.createOutputChannel('AKS notifier test', { log: true });
     const session = new ClusterSession(new MemoryMemento(), log);
     const shown: string[] = [];
-    const notifier = new RepairNotifier(session, { explain: () => undefined, revealNode: async () => undefined }, async (message) => {
+    const notifier = new RepairNotifier(session, { explain: () => undefined, revealNode: async () => undefined, showRepairActivity: async () => undefined }, async (message) => {
       shown.push(message);
       return undefined;
     });
@@ -198,6 +198,28 @@ describe('Nodes view against the simulated AKS cluster', () => {
     await until('recovery', () => !tree.getChildren({ kind: 'cluster' }).some((c) => c.kind === 'message'), 60_000);
     await until('the event created during the outage', () => /reimage failed: VMRedeploymentFailed/.test(String(nodeItem(during).description)));
     assert.equal(tree.getChildren({ kind: 'pool', name: 'userpool' }).length, 6, 'no duplicate rows');
+  });
+
+  it('opens the right entry for a multi-word code written as AKS writes it', async () => {
+    const name = aksNodeName('system', 2);
+    cluster.server.upsertEvent(makeRepairEvent({ node: name, reason: 'NodeReimageError', at: new Date(), format: 1, code: 'ManagedIdentityCredential authentication failed' }));
+    await until('the failed step', () => tree.getChildren({ kind: 'node', name }).some((c) => c.kind === 'step'));
+    const step = tree.getChildren({ kind: 'node', name }).find((c) => c.kind === 'step')!;
+    const cmd = tree.getTreeItem(step).command!;
+    await vscode.commands.executeCommand(cmd.command, ...cmd.arguments!);
+    await until('the guidance for the managed identity failure', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs)
+      .find((t) => t.label === 'AKS: ManagedIdentityCredential authentication failed'));
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('keeps a deleted node\'s repair history under "No longer in the cluster"', async () => {
+    const name = SIMULATED_NODES.userNotReady[1];
+    cluster.server.deleteNode(name);
+    await until('the gone group', () => tree.getChildren({ kind: 'cluster' }).some((c) => c.kind === 'gone'));
+    const gone = tree.getChildren({ kind: 'gone' });
+    assert.deepEqual(gone, [{ kind: 'node', name }]);
+    assert.match(String(tree.getTreeItem(gone[0]).description), /^gone · redeploy failed: no error code/);
+    assert.equal(tree.getChildren({ kind: 'pool', name: 'userpool' }).length, 5);
   });
 
   it('shows nothing but the welcome content when the kubeconfig is missing', async () => {
