@@ -1,15 +1,10 @@
 import * as vscode from 'vscode';
 import { CommandIds } from '../commandIds';
-import type { TreeNode } from '../tree/treeNodes';
+import { nodeNameOf } from '../tree/treeNodes';
 
 /** Node names come from the cluster: quote them for a POSIX shell before they reach a clipboard. */
 export function shellQuote(text: string): string {
   return /^[A-Za-z0-9._\-/:=]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
-}
-
-function nodeName(arg: unknown): string | undefined {
-  const node = arg as TreeNode | undefined;
-  return node && (node.kind === 'node' ? node.name : node.kind === 'step' || node.kind === 'event' || node.kind === 'next' ? node.node : undefined);
 }
 
 async function copy(text: string): Promise<void> {
@@ -22,7 +17,7 @@ export class CopyDescribeNodeCommand {
   readonly id = CommandIds.copyDescribeNode;
 
   async execute(arg?: unknown): Promise<void> {
-    const name = nodeName(arg);
+    const name = nodeNameOf(arg);
     if (name) {
       await copy(`kubectl describe node ${shellQuote(name)}`);
     }
@@ -34,7 +29,7 @@ export class CopyEventsCommand {
   readonly id = CommandIds.copyEventsCommand;
 
   async execute(arg?: unknown): Promise<void> {
-    const name = nodeName(arg);
+    const name = nodeNameOf(arg);
     if (name) {
       await copy(`kubectl get events -A --field-selector ${shellQuote(`involvedObject.kind=Node,involvedObject.name=${name}`)} --sort-by=.lastTimestamp`);
     }

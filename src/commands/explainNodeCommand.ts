@@ -3,7 +3,7 @@ import { CommandIds } from '../commandIds';
 import { GuidancePanel } from '../guidance/guidancePanel';
 import { ClusterSession } from '../tree/clusterSession';
 import { nodeGuidance } from '../tree/clusterTreeProvider';
-import type { TreeNode } from '../tree/treeNodes';
+import { nodeNameOf } from '../tree/treeNodes';
 
 /** Explains a node's latest auto-repair failure (tree item action). */
 export class ExplainNodeCommand {
@@ -12,8 +12,7 @@ export class ExplainNodeCommand {
   constructor(private readonly session: ClusterSession, private readonly panel: GuidancePanel) {}
 
   execute(arg?: unknown): void {
-    const node = arg as TreeNode | undefined;
-    const name = node?.kind === 'node' ? node.name : node?.kind === 'step' || node?.kind === 'event' ? node.node : undefined;
+    const name = nodeNameOf(arg);
     const target = name ? nodeGuidance(this.session, name, Date.now()) : undefined;
     if (target) {
       this.panel.show(target);

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ClusterBackend, ClusterConnection, ClusterIdentity, ConnectionProblem, ConnectionState, Logger } from '../cluster/clusterTypes';
+import { redact } from '../cluster/redact';
 import { ClusterModel, type ClusterChange } from '../domain/clusterModel';
 
 /** What the view shows about the connection: the backend's state, or why there is none yet. */
@@ -176,17 +177,11 @@ function firstKubeconfigPath(): string {
 }
 
 /** Credentials never reach the log, whatever a message or a server error contains. */
-export function redactSecrets(text: string): string {
-  return text
-    .replace(/(Bearer\s+)[^\s"',]+/gi, '$1[redacted]')
-    .replace(/("?(?:token|access_token|id_token|password|client-key-data|client-certificate-data)"?\s*[:=]\s*"?)[^\s"',}]+/gi, '$1[redacted]');
-}
-
 function redactingLogger(log: vscode.LogOutputChannel): Logger {
   return {
-    info: (m) => log.info(redactSecrets(m)),
-    warn: (m) => log.warn(redactSecrets(m)),
-    error: (m) => log.error(redactSecrets(m)),
-    debug: (m) => log.debug(redactSecrets(m)),
+    info: (m) => log.info(redact(m)),
+    warn: (m) => log.warn(redact(m)),
+    error: (m) => log.error(redact(m)),
+    debug: (m) => log.debug(redact(m)),
   };
 }

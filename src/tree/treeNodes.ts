@@ -34,3 +34,15 @@ export function treeNodeId(node: TreeNode): string {
     case 'next': return `next:${node.node}`;
   }
 }
+
+/** The node an element is about (a node row, or one of its steps, events or next step). */
+export function nodeNameOf(element: unknown): string | undefined {
+  const node = element as TreeNode | undefined;
+  switch (node?.kind) {
+    case 'node': return node.name;
+    case 'step':
+    case 'event':
+    case 'next': return node.node;
+    default: return undefined;
+  }
+}
