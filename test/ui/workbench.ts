@@ -59,8 +59,10 @@ export class Workbench {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`);
     await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
-    // The extension host and our extension start after the workbench paints.
-    await page.waitForTimeout(1500);
+    // The extension's contributions (its activity-bar icon, its commands) arrive after the workbench
+    // paints; a palette opened before then does not list them yet.
+    await page.locator('.activitybar .action-item a[aria-label^="AKS Auto-Repair"]').waitFor({ state: 'visible', timeout: 60_000 });
+    await page.waitForTimeout(1000);
     return new Workbench(page, folder, browser, server, stateDir);
   }
 
