@@ -1,18 +1,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { CodeMatcher, looksLikeAutoRepairContext, type MatcherTerm, type TermMatch } from '../../src/domain/codeMatcher';
-
-const TERMS: readonly MatcherTerm[] = [
-  { term: 'VMExtensionProvisioningError', id: 'VMExtensionProvisioningError' },
-  { term: 'InvalidParameter', id: 'InvalidParameter' },
-  { term: 'scaleSetNameAndInstanceIDFromProviderID failed', id: 'scaleSetNameAndInstanceIDFromProviderID-failed' },
-  { term: 'ManagedIdentityCredential authentication failed', id: 'ManagedIdentityCredential-authentication-failed' },
-  { term: 'VMRedeploymentFailed', id: 'VMRedeploymentFailed' },
-  { term: 'TooManyVMRedeploymentRequests', id: 'TooManyVMRedeploymentRequests' },
-  { term: 'OutboundConnectivityNotEnabledOnVMSS', id: 'OutboundConnectivityNotEnabledOnVMSS' },
-  ...['Reboot', 'Reimage', 'Redeploy'].flatMap((a) =>
-    ['Start', 'End', 'Error'].map((p) => ({ term: `Node${a}${p}`, id: `Node${a}${p}` }))),
-];
+import { TERMS } from './matcherTerms';
 
 const matcher = new CodeMatcher(TERMS);
 

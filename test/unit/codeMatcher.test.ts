@@ -1,20 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AMBIGUOUS_CODES, CodeMatcher, looksLikeAutoRepairContext, type MatcherTerm, type TermMatch } from '../../src/domain/codeMatcher';
-
-/** The seven codes and nine reasons of domain.md, as the catalog will hand them over. */
-const TERMS: readonly MatcherTerm[] = [
-  { term: 'VMExtensionProvisioningError', id: 'VMExtensionProvisioningError' },
-  { term: 'InvalidParameter', id: 'InvalidParameter' },
-  { term: 'scaleSetNameAndInstanceIDFromProviderID failed', id: 'scaleSetNameAndInstanceIDFromProviderID-failed' },
-  { term: 'ManagedIdentityCredential authentication failed', id: 'ManagedIdentityCredential-authentication-failed' },
-  { term: 'VMRedeploymentFailed', id: 'VMRedeploymentFailed' },
-  { term: 'TooManyVMRedeploymentRequests', id: 'TooManyVMRedeploymentRequests' },
-  { term: 'OutboundConnectivityNotEnabledOnVMSS', id: 'OutboundConnectivityNotEnabledOnVMSS' },
-  ...['Reboot', 'Reimage', 'Redeploy'].flatMap((a) =>
-    ['Start', 'End', 'Error'].map((p) => ({ term: `Node${a}${p}`, id: `Node${a}${p}` }))),
-];
+import { AMBIGUOUS_CODES, CodeMatcher, looksLikeAutoRepairContext, type TermMatch } from '../../src/domain/codeMatcher';
+import { TERMS } from './matcherTerms';
 
 const FIXTURES = path.join(__dirname, '../../../test/fixtures/text');
 
