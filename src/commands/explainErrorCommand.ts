@@ -56,6 +56,9 @@ export class ExplainErrorCommand {
     qp.placeholder = 'Pick a code or event reason, or paste an event message or kubectl line';
     qp.matchOnDescription = true;
     qp.matchOnDetail = true;
+    // People switch to a log or terminal to copy the message they want to paste here; a panel that
+    // finishes loading can also take focus. Neither should close the picker.
+    qp.ignoreFocusOut = true;
     const catalogItems = this.catalogItems();
     qp.items = catalogItems;
     return new Promise<GuidanceTarget | undefined>((resolve) => {
