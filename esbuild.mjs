@@ -1,10 +1,42 @@
 // Builds three CommonJS bundles: the extension (loaded at activation, kept small), the
 // guidance renderer (markdown-it), required when a guidance panel first opens, and the cluster
 // client (@kubernetes/client-node, ~2 MB), required only when the Nodes view is first shown.
+//   node esbuild.mjs [--production] [--watch] [--outdir DIR] [--metafile DIR]
+// --outdir builds somewhere other than dist/ (test/unit/bundles.test.ts builds into a temp dir);
+// --metafile writes each bundle's esbuild metafile as DIR/<bundle>.meta.json (what went into it).
 import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+/** The value of `--name DIR` or `--name=DIR`. */
+function option(name) {
+  const args = process.argv.slice(2);
+  const i = args.indexOf(`--${name}`);
+  if (i >= 0) {
+    if (!args[i + 1] || args[i + 1].startsWith('--')) {
+      throw new Error(`--${name} needs a directory`);
+    }
+    return args[i + 1];
+  }
+  return args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+}
+const outdir = option('outdir') ?? 'dist';
+const metafileDir = option('metafile');
+
+/** Writes the bundle's metafile after every build (watch rebuilds included). */
+const writeMetafile = (bundle) => ({
+  name: 'write-metafile',
+  setup(build) {
+    build.onEnd((result) => {
+      if (metafileDir && result.metafile) {
+        fs.mkdirSync(metafileDir, { recursive: true });
+        fs.writeFileSync(path.join(metafileDir, `${bundle}.meta.json`), JSON.stringify(result.metafile));
+      }
+    });
+  },
+});
 
 /** The extension reaches the lazy bundles through `require('./cluster.js')` / `require('./guidance.js')`. */
 const lazyBundlesExternal = {
@@ -28,10 +60,38 @@ const common = {
   logLevel: 'warning',
 };
 
+/**
+ * In watch mode, one "[watch] build started" / "[watch] build finished" pair around each round of
+ * rebuilds (all three bundles): the background problem matcher in .vscode/tasks.json waits for them.
+ */
+let building = 0;
+const watchMarkers = {
+  name: 'watch-markers',
+  setup(build) {
+    if (!watch) {
+      return;
+    }
+    build.onStart(() => {
+      if (building++ === 0) {
+        console.log('[watch] build started');
+      }
+    });
+    build.onEnd(() => {
+      if (--building === 0) {
+        console.log('[watch] build finished');
+      }
+    });
+  },
+};
+
+const bundle = (name, entry, plugins = []) => esbuild.context({
+  ...common, entryPoints: { [name]: entry }, outdir, metafile: true, plugins: [...plugins, writeMetafile(name), watchMarkers],
+});
+
 const contexts = await Promise.all([
-  esbuild.context({ ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', plugins: [lazyBundlesExternal], metafile: true }),
-  esbuild.context({ ...common, entryPoints: { guidance: 'src/guidance/guidanceRenderer.ts' }, outdir: 'dist', metafile: true }),
-  esbuild.context({ ...common, entryPoints: { cluster: 'src/cluster/clusterBackend.ts' }, outdir: 'dist', metafile: true }),
+  bundle('extension', 'src/extension.ts', [lazyBundlesExternal]),
+  bundle('guidance', 'src/guidance/guidanceRenderer.ts'),
+  bundle('cluster', 'src/cluster/clusterBackend.ts'),
 ]);
 
 if (watch) {

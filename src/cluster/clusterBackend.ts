@@ -4,7 +4,7 @@
  * @kubernetes/client-node. No `vscode` import here: this layer is tested under plain Node.
  */
 
-import type { ClientNode } from './clientNode';
+import type { ClientNode } from './clientAdapter';
 import type { ClusterBackend, ClusterConnection, ConnectOptions, KubeconfigOptions, KubeconfigResult } from './clusterTypes';
 import { LiveClusterConnection } from './connection';
 import { resolveKubeconfig } from './kubeconfig';

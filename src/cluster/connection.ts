@@ -1,93 +1,34 @@
 /**
- * A live connection to one cluster: reads the kubeconfig, lists nodes and node events into the
+ * A live connection to one cluster: the loop that lists nodes and node events into the
  * ClusterModel, watches both, and recovers from every failure with capped, jittered backoff and a
  * full relist, so nothing that happened during an outage is missed.
  */
 
-import type { ClusterModel } from '../domain/clusterModel';
-import type { ClientLoader, ClientNode, CoreV1Api, KubeConfig } from './clientNode';
+import { backoffDelay, sleep } from './backoff';
+import type { ClientLoader } from './clientAdapter';
+import { httpStatus, isAbort } from './clientErrors';
 import type {
   ClusterConnection, ClusterIdentity, ConnectOptions, ConnectionProblem, ConnectionState, Logger,
 } from './clusterTypes';
-import { ResolvedKubeconfig, resolveKubeconfig } from './kubeconfig';
-import { classifyError, ClassifiedProblem, execProblem, httpStatus, isAbort, isSpawnFailure } from './problems';
+import { Credentials } from './credentials';
+import { classifyError, ClassifiedProblem, FatalProblem, RetriableProblem } from './problems';
 import { redact } from './redact';
-import { ListPage, Reflector, ResourceClient, ResourceSpec, slimEvent, slimNode, WatchQuery } from './reflector';
-
-const NODE_EVENTS = 'involvedObject.kind=Node';
-
-const NODES: ResourceSpec = {
-  name: 'nodes',
-  path: '/api/v1/nodes',
-  apply: (model, type, raw) => model.applyNode(type, raw),
-  replace: (model, raws) => model.replaceNodes(raws),
-  slim: slimNode,
-};
-
-const EVENTS: ResourceSpec = {
-  name: 'node events',
-  path: '/api/v1/events',
-  fieldSelector: NODE_EVENTS,
-  apply: (model, type, raw) => model.applyEvent(type, raw),
-  replace: (model, raws) => model.replaceEvents(raws),
-  slim: slimEvent,
-};
-
-/** A failure that needs the user (kubeconfig, missing plugin): no retry until refresh(). */
-class CredentialTimeout extends Error {}
-
-/** The promise's result, or a CredentialTimeout after `ms`, or the signal's abort reason. */
-function untilSettled<T>(promise: Promise<T>, ms: number, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-    };
-    const onAbort = () => {
-      done();
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      done();
-      reject(new CredentialTimeout('credential plugin timed out'));
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then((v) => { done(); resolve(v); }, (e: unknown) => { done(); reject(e); });
-  });
-}
-
-class FatalProblem extends Error {
-  constructor(readonly problem: ConnectionProblem) {
-    super(problem.message);
-  }
-}
-
-/** client-node's API objects for one credential cache. */
-interface Client {
-  readonly kc: KubeConfig;
-  readonly core: CoreV1Api;
-  readonly watch: InstanceType<ClientNode['Watch']>;
-}
+import { Reflector, ResourceApi, WatchEnd } from './reflector';
+import { EVENTS, NODES } from './resources';
 
 interface Settings {
-  readonly model: ClusterModel;
-  readonly log: Logger;
-  readonly pageSize: number;
   readonly initialMs: number;
   readonly maxMs: number;
-  readonly requestTimeoutMs: number;
   readonly watchTimeoutSeconds: number;
-  readonly watchIdleMs: number;
   readonly forbiddenRetryMs: number;
-  readonly credentialTimeoutMs: number;
   readonly now: () => number;
 }
 
 export class LiveClusterConnection implements ClusterConnection {
   private currentState: ConnectionState = { kind: 'connecting' };
-  private currentIdentity: ClusterIdentity | undefined;
   private readonly listeners = new Set<(state: ConnectionState) => void>();
   private readonly settings: Settings;
+  private readonly credentials: Credentials;
   private readonly nodes: Reflector;
   private readonly events: Reflector;
   private readonly log: Logger;
@@ -99,40 +40,38 @@ export class LiveClusterConnection implements ClusterConnection {
   private refreshRequested = false;
   /** Consecutive failed sessions. */
   private attempt = 0;
-  private resolved: ResolvedKubeconfig | undefined;
-  private k8s: ClientNode | undefined;
-  private client: Client | undefined;
-  private authRetried = false;
   private connectedSince = 0;
   private eventsWarning: string | undefined;
 
-  constructor(private readonly options: ConnectOptions, private readonly loadClient: ClientLoader) {
+  /** Each call goes through the client current at that moment: a 401 elsewhere may have replaced it. */
+  private readonly api: ResourceApi = {
+    listNodes: (query, signal) => this.credentials.api.listNodes(query, signal),
+    listEvents: (query, signal) => this.credentials.api.listEvents(query, signal),
+    watch: (path, query, onEvent, onDone) => this.credentials.api.watch(path, query, onEvent, onDone),
+  };
+
+  constructor(options: ConnectOptions, loadClient: ClientLoader) {
     const watchTimeoutSeconds = options.watchTimeoutSeconds ?? 300;
     this.settings = {
-      model: options.model,
-      log: options.log,
-      pageSize: Math.max(1, options.pageSize ?? 500),
       initialMs: options.backoff?.initialMs ?? 1000,
       maxMs: options.backoff?.maxMs ?? 60_000,
-      requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
       watchTimeoutSeconds,
-      watchIdleMs: options.watchIdleMs ?? watchTimeoutSeconds * 1000 + 30_000,
       forbiddenRetryMs: options.forbiddenRetryMs ?? 5 * 60_000,
-      credentialTimeoutMs: options.credentialTimeoutMs ?? 60_000,
       now: options.now ?? Date.now,
     };
     this.log = options.log;
-    this.nodes = new Reflector(NODES, options.model, options.log, this.settings.pageSize);
-    this.events = new Reflector(EVENTS, options.model, options.log, this.settings.pageSize);
-    const first = resolveKubeconfig(options);
-    if (first.ok) {
-      this.resolved = first.value;
-      this.currentIdentity = first.value.identity;
-    }
+    this.credentials = new Credentials(options, loadClient, {
+      requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+      watchIdleMs: options.watchIdleMs ?? watchTimeoutSeconds * 1000 + 30_000,
+      credentialTimeoutMs: options.credentialTimeoutMs ?? 60_000,
+    }, options.log);
+    const pageSize = Math.max(1, options.pageSize ?? 500);
+    this.nodes = new Reflector(NODES, options.model, options.log, pageSize);
+    this.events = new Reflector(EVENTS, options.model, options.log, pageSize);
   }
 
   get identity(): ClusterIdentity | undefined {
-    return this.currentIdentity;
+    return this.credentials.identity;
   }
 
   get state(): ConnectionState {
@@ -151,7 +90,7 @@ export class LiveClusterConnection implements ClusterConnection {
     this.started = true;
     this.run().catch((err: unknown) => {
       // run() handles its own failures; reaching here is a bug, which must at least be visible.
-      this.log.error(`The cluster connection stopped: ${redact(String(err), this.resolved?.secrets)}`);
+      this.log.error(`The cluster connection stopped: ${redact(String(err), this.credentials.secrets)}`);
     });
   }
 
@@ -174,8 +113,6 @@ export class LiveClusterConnection implements ClusterConnection {
     this.cycle?.abort();
     this.listeners.clear();
   }
-
-  // ---------------------------------------------------------------- the loop
 
   private async run(): Promise<void> {
     while (!this.disposed) {
@@ -207,7 +144,7 @@ export class LiveClusterConnection implements ClusterConnection {
       }
       const classified = this.classify(failure, 'watching');
       this.attempt++;
-      const delayMs = this.delayFor(this.attempt, classified.retryAfterMs);
+      const delayMs = backoffDelay(this.attempt, classified.retryAfterMs, this.settings);
       this.logProblem('warn', classified.problem);
       this.log.warn(`Retrying in ${(delayMs / 1000).toFixed(1)} s (attempt ${this.attempt}), then relisting`);
       this.setState({ kind: 'reconnecting', attempt: this.attempt, retryAt: this.settings.now() + delayMs, problem: classified.problem });
@@ -217,26 +154,8 @@ export class LiveClusterConnection implements ClusterConnection {
 
   /** One connected period: list everything, then watch until something fails. Always ends by throwing. */
   private async session(signal: AbortSignal): Promise<never> {
-    this.authRetried = false;
-    if (!this.resolved || this.currentState.kind === 'failed') {
-      // A kubeconfig that failed is read again: the user may have fixed it.
-      const again = resolveKubeconfig(this.options);
-      if (!again.ok) {
-        throw new FatalProblem(again.problem);
-      }
-      this.resolved = again.value;
-      this.currentIdentity = again.value.identity;
-      this.client = undefined;
-    }
-    const resolved = this.resolved;
-    this.k8s ??= await this.loadClient();
-    signal.throwIfAborted();
-    if (!this.client) {
-      const id = resolved.identity;
-      this.log.info(`Connecting to ${id.server} (context "${id.context}", cluster "${id.cluster}", user "${id.user}") from ${id.files.join(', ')}`);
-      this.client = this.makeClient(resolved);
-      await this.checkCredentials(resolved, signal);
-    }
+    // A kubeconfig that failed is read again: the user may have fixed it.
+    await this.credentials.connect(signal, this.currentState.kind === 'failed');
 
     const connected = this.currentState.kind === 'connected';
     if (!connected) {
@@ -247,18 +166,12 @@ export class LiveClusterConnection implements ClusterConnection {
         this.setState({ kind: 'loading', nodes: this.nodes.count, events: this.events.count });
       }
     };
-    await this.relist(this.nodes, signal, (n) => {
-      this.nodes.count = n;
-      progress();
-    });
+    await this.relist(this.nodes, signal, progress);
     progress();
-    const eventsAllowed = await this.relistEvents(signal, (n) => {
-      this.events.count = n;
-      progress();
-    });
+    const eventsAllowed = await this.relistEvents(signal, progress);
 
     this.attempt = 0;
-    this.authRetried = false;
+    this.credentials.accepted();
     if (!connected) {
       this.connectedSince = this.settings.now();
     }
@@ -270,19 +183,19 @@ export class LiveClusterConnection implements ClusterConnection {
 
   private async watchLoop(reflector: Reflector, signal: AbortSignal): Promise<never> {
     for (;;) {
-      let end: 'expired' | 'closed';
-      const before = this.client;
+      let end: WatchEnd;
+      const before = this.credentials.current;
       try {
-        end = await reflector.watch(this.resourceClient(reflector), signal, this.settings.watchTimeoutSeconds);
+        end = await reflector.watch(this.api, signal, this.settings.watchTimeoutSeconds);
       } catch (err) {
-        if (this.mayRetryUnauthorized(err, before, signal, `watching ${reflector.spec.name}`)) {
+        if (this.credentials.mayRetryUnauthorized(err, before, signal, `watching ${reflector.spec.name}`)) {
           continue;
         }
         throw err;
       }
       if (end === 'expired') {
         this.log.info(`Watch on ${reflector.spec.name} expired (410 Gone): relisting`);
-        await this.relist(reflector, signal, () => undefined);
+        await this.relist(reflector, signal);
       } else {
         this.log.debug(`Watch on ${reflector.spec.name} ended by the server: watching again from resourceVersion ${reflector.resourceVersion ?? '?'}`);
       }
@@ -295,7 +208,7 @@ export class LiveClusterConnection implements ClusterConnection {
       if (!allowed) {
         await sleep(this.settings.forbiddenRetryMs, signal);
         signal.throwIfAborted();
-        allowed = await this.relistEvents(signal, () => undefined);
+        allowed = await this.relistEvents(signal);
         if (allowed) {
           this.publishConnected();
         }
@@ -315,7 +228,7 @@ export class LiveClusterConnection implements ClusterConnection {
   }
 
   /** Lists events; false (with a warning) when the user may not. */
-  private async relistEvents(signal: AbortSignal, onProgress: (n: number) => void): Promise<boolean> {
+  private async relistEvents(signal: AbortSignal, onProgress?: () => void): Promise<boolean> {
     try {
       await this.relist(this.events, signal, onProgress);
     } catch (err) {
@@ -340,168 +253,26 @@ export class LiveClusterConnection implements ClusterConnection {
   }
 
   /** A relist with one immediate retry after a 401, with fresh credentials. */
-  private async relist(reflector: Reflector, signal: AbortSignal, onProgress: (n: number) => void): Promise<void> {
-    const before = this.client;
+  private async relist(reflector: Reflector, signal: AbortSignal, onProgress?: () => void): Promise<void> {
+    const before = this.credentials.current;
     try {
-      await reflector.relist(this.resourceClient(reflector), signal, onProgress);
+      await reflector.relist(this.api, signal, onProgress);
     } catch (err) {
-      if (!this.mayRetryUnauthorized(err, before, signal, `listing ${reflector.spec.name}`)) {
+      if (!this.credentials.mayRetryUnauthorized(err, before, signal, `listing ${reflector.spec.name}`)) {
         throw err;
       }
-      await reflector.relist(this.resourceClient(reflector), signal, onProgress);
+      await reflector.relist(this.api, signal, onProgress);
     }
   }
-
-  /**
-   * After a 401: true when the call should be retried at once, with credentials that are fresh
-   * (dropped now, or already dropped by the other resource's call since this one began).
-   */
-  private mayRetryUnauthorized(err: unknown, used: Client | undefined, signal: AbortSignal, doing: string): boolean {
-    if (httpStatus(err) !== 401 || signal.aborted) {
-      return false;
-    }
-    if (this.client !== used) {
-      return true;
-    }
-    if (this.authRetried) {
-      return false;
-    }
-    this.dropCredentials(doing);
-    return true;
-  }
-
-  // ---------------------------------------------------------------- client-node
-
-  private makeClient(resolved: ResolvedKubeconfig): Client {
-    const k8s = this.requireK8s();
-    const kc = new k8s.KubeConfig();
-    try {
-      // Entries the current context does not use may be incomplete, as kubectl allows.
-      kc.loadFromString(resolved.text, { onInvalidEntry: 'filter' });
-    } catch (err) {
-      throw new FatalProblem({
-        kind: 'kubeconfig-invalid', file: resolved.identity.files[0],
-        message: `The kubeconfig could not be loaded: ${redact(String((err as Error).message ?? err), resolved.secrets)}`,
-        nextStep: 'Check the file, or get fresh credentials with "az aks get-credentials"',
-      });
-    }
-    const watch = new k8s.Watch(kc);
-    // client-node aborts a watch after 30 s without data (its private requestTimeoutMs), which a
-    // quiet cluster without bookmarks reaches all the time; ours outlasts the server-side timeout.
-    const timer = watch as unknown as { requestTimeoutMs?: number };
-    if (typeof timer.requestTimeoutMs === 'number') {
-      timer.requestTimeoutMs = this.settings.watchIdleMs;
-    } else {
-      this.log.warn('client-node\'s watch has no requestTimeoutMs any more: quiet watches may restart often');
-    }
-    return { kc, core: kc.makeApiClient(k8s.CoreV1Api), watch };
-  }
-
-  /** Runs the credential step (exec plugin, key files) once, so its failures are reported as such. */
-  private async checkCredentials(resolved: ResolvedKubeconfig, signal: AbortSignal): Promise<void> {
-    try {
-      await untilSettled(this.requireClient().kc.applyToHTTPSOptions({}), this.settings.credentialTimeoutMs, signal);
-    } catch (err) {
-      signal.throwIfAborted();
-      if (err instanceof CredentialTimeout && resolved.execCommand) {
-        // client-node waits for the plugin without a limit; one waiting for a device-code login
-        // never shows its prompt here. Do not start another one: the user has to act.
-        this.client = undefined;
-        throw new FatalProblem({
-          kind: 'exec-failed',
-          command: resolved.execCommand,
-          message: `The credential plugin "${resolved.execCommand}" did not answer within ${Math.round(this.settings.credentialTimeoutMs / 1000)} s; it may be waiting for an interactive login`,
-          nextStep: /kubelogin/i.test(resolved.execCommand)
-            ? 'Run "az login", then "kubelogin convert-kubeconfig -l azurecli" so kubelogin uses the Azure CLI login, then Refresh'
-            : 'Run the plugin once in a terminal to complete its login, then Refresh',
-        });
-      }
-      const command = resolved.execCommand;
-      if (command) {
-        const problem = execProblem(err, command, resolved.secrets);
-        if (isSpawnFailure(err)) {
-          this.client = undefined;
-          throw new FatalProblem(problem);
-        }
-        this.client = undefined;
-        throw new ProblemError(problem);
-      }
-      this.client = undefined;
-      throw new FatalProblem({
-        kind: 'kubeconfig-invalid', file: resolved.identity.files[0],
-        message: `The kubeconfig's credentials could not be read: ${redact((err as Error).message ?? String(err), resolved.secrets).split('\n')[0]}`,
-        nextStep: 'Check the certificate and key files the kubeconfig names, or get fresh credentials with "az aks get-credentials"',
-      });
-    }
-  }
-
-  /** client-node caches exec credentials until they expire: a new KubeConfig forgets them. */
-  private dropCredentials(doing: string): void {
-    this.authRetried = true;
-    this.log.info(`401 Unauthorized while ${doing}: dropping cached credentials and retrying once`);
-    // The file may hold a new token (az aks get-credentials ran again); use it if it is the same cluster and user.
-    const again = resolveKubeconfig(this.options);
-    const current = this.resolved;
-    if (again.ok && current && sameTarget(again.value.identity, current.identity)) {
-      this.resolved = again.value;
-    }
-    if (this.resolved) {
-      this.client = this.makeClient(this.resolved);
-    }
-  }
-
-  private requireK8s(): ClientNode {
-    if (!this.k8s) {
-      throw new Error('client-node is not loaded');
-    }
-    return this.k8s;
-  }
-
-  private requireClient(): Client {
-    if (!this.client) {
-      throw new Error('not connected');
-    }
-    return this.client;
-  }
-
-  private resourceClient(reflector: Reflector): ResourceClient {
-    const timeoutMs = this.settings.requestTimeoutMs;
-    return {
-      list: async (query, signal): Promise<ListPage> => {
-        const core = this.requireClient().core;
-        const options = withSignal(this.requireK8s(), AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]));
-        const page = reflector === this.nodes
-          ? await core.listNode({ limit: query.limit, _continue: query._continue }, options)
-          : await core.listEventForAllNamespaces({ fieldSelector: query.fieldSelector, limit: query.limit, _continue: query._continue }, options);
-        return { items: page.items, metadata: page.metadata };
-      },
-      watch: (path: string, query: WatchQuery, onEvent, onDone) =>
-        this.requireClient().watch.watch(path, { ...query }, onEvent, onDone),
-    };
-  }
-
-  // ---------------------------------------------------------------- state
 
   private classify(err: unknown, doing: string): ClassifiedProblem {
-    if (err instanceof ProblemError) {
+    if (err instanceof RetriableProblem) {
       return { problem: err.problem };
     }
     if (isAbort(err)) {
       return { problem: { kind: 'unknown', message: 'The connection was interrupted', nextStep: 'Refresh' } };
     }
-    return classifyError(err, {
-      server: this.resolved?.identity.server ?? '',
-      execCommand: this.resolved?.execCommand,
-      secrets: this.resolved?.secrets,
-      doing,
-    });
-  }
-
-  private delayFor(attempt: number, retryAfterMs: number | undefined): number {
-    const { initialMs, maxMs } = this.settings;
-    const base = Math.min(maxMs, initialMs * 2 ** Math.min(attempt - 1, 30));
-    const jittered = Math.round(base * (0.8 + 0.4 * Math.random()));
-    return retryAfterMs !== undefined ? Math.max(jittered, Math.min(retryAfterMs, maxMs)) : jittered;
+    return classifyError(err, { ...this.credentials.problemContext(doing), log: this.log });
   }
 
   private publishConnected(): void {
@@ -509,7 +280,7 @@ export class LiveClusterConnection implements ClusterConnection {
   }
 
   private logProblem(level: 'warn' | 'error', problem: ConnectionProblem): void {
-    const secrets = this.resolved?.secrets ?? [];
+    const secrets = this.credentials.secrets ?? [];
     this.log[level](redact(`${problem.kind}: ${problem.message}. ${problem.nextStep}`, secrets));
     if (problem.detail) {
       this.log.debug(redact(problem.detail, secrets));
@@ -529,46 +300,4 @@ export class LiveClusterConnection implements ClusterConnection {
       }
     }
   }
-}
-
-/** A problem already worked out (e.g. a plugin's non-zero exit): retried with backoff. */
-class ProblemError extends Error {
-  constructor(readonly problem: ConnectionProblem) {
-    super(problem.message);
-  }
-}
-
-function sameTarget(a: ClusterIdentity, b: ClusterIdentity): boolean {
-  return a.context === b.context && a.server === b.server && a.user === b.user;
-}
-
-/** Per-call options that hand the request an AbortSignal (client-node has no timeout of its own). */
-function withSignal(k8s: ClientNode, signal: AbortSignal): Parameters<CoreV1Api['listNode']>[1] {
-  return {
-    middleware: [{
-      pre: (ctx) => {
-        ctx.setSignal(signal);
-        return new k8s.Observable(Promise.resolve(ctx));
-      },
-      post: (response) => new k8s.Observable(Promise.resolve(response)),
-    }],
-    middlewareMergeStrategy: 'append',
-  };
-}
-
-/** Resolves after ms, or at once when the signal aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) {
-      resolve();
-      return;
-    }
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = Number.isFinite(ms) ? setTimeout(done, ms) : undefined;
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -32,7 +32,7 @@ type Section = 'clusters' | 'users' | 'contexts';
 const GET_CREDENTIALS = 'Run "az aks get-credentials --resource-group <group> --name <cluster>", or set "aksNodeRepair.kubeconfig" to your kubeconfig file';
 
 /** The files to read, in precedence order, and whether they came from the setting. */
-export function kubeconfigFiles(options: KubeconfigOptions): { files: string[]; source: 'setting' | 'KUBECONFIG' | 'default' } {
+function kubeconfigFiles(options: KubeconfigOptions): { files: string[]; source: 'setting' | 'KUBECONFIG' | 'default' } {
   const home = options.home ?? os.homedir();
   const setting = options.settingPath?.trim();
   if (setting) {

@@ -1,9 +1,13 @@
 /**
- * Turns what client-node throws (ApiException, watch errors with statusCode, `fetch failed` with a
- * cause code, exec plugin failures, timeouts) into a ConnectionProblem a person can act on.
+ * Turns what client-node throws (see clientErrors.ts) into a ConnectionProblem a person can act
+ * on: what happened, in one line, and what to do next.
  */
 
-import type { ConnectionProblem } from './clusterTypes';
+import type { ConnectionProblem, Logger } from './clusterTypes';
+import {
+  causeCode, describe, errorMessage, httpStatus, isFetchFailure, isPlainError, isSpawnFailure, isTimeout,
+  parseBody, retryAfter, statusMessage,
+} from './clientErrors';
 import { oneLine, redact } from './redact';
 
 export interface ProblemContext {
@@ -15,14 +19,28 @@ export interface ProblemContext {
   readonly doing?: string;
   /** Exact strings to redact. */
   readonly secrets?: readonly string[];
+  /** For what the classification itself could not read (an error body that is not JSON). */
+  readonly log?: Logger;
 }
 
 export interface ClassifiedProblem {
   readonly problem: ConnectionProblem;
   /** From a 429/503 Retry-After. */
   readonly retryAfterMs?: number;
-  /** The HTTP status, when there was one. */
-  readonly status?: number;
+}
+
+/** A problem that needs the user (kubeconfig, missing plugin, stuck plugin): not retried until refresh(). */
+export class FatalProblem extends Error {
+  constructor(readonly problem: ConnectionProblem) {
+    super(problem.message);
+  }
+}
+
+/** A problem already worked out (e.g. a plugin's non-zero exit): retried with backoff. */
+export class RetriableProblem extends Error {
+  constructor(readonly problem: ConnectionProblem) {
+    super(problem.message);
+  }
 }
 
 const UNREACHABLE_CODES = new Set([
@@ -34,33 +52,6 @@ const TLS_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_NOT_YET_VALID', 'ERR_SSL_WRONG_VERSION_NUMBER',
 ]);
 
-/** The HTTP status of an ApiException (`code`) or of a failed watch (`statusCode`). */
-export function httpStatus(err: unknown): number | undefined {
-  const e = err as { code?: unknown; statusCode?: unknown } | undefined;
-  if (typeof e?.statusCode === 'number') {
-    return e.statusCode;
-  }
-  if (typeof e?.code === 'number' && e.code >= 100 && e.code < 600) {
-    return e.code;
-  }
-  return undefined;
-}
-
-/** True for an abort we asked for (dispose, refresh), as opposed to a timeout. */
-export function isAbort(err: unknown): boolean {
-  return (err as { name?: unknown } | undefined)?.name === 'AbortError';
-}
-
-export function isTimeout(err: unknown): boolean {
-  return (err as { name?: unknown } | undefined)?.name === 'TimeoutError';
-}
-
-/** A credential plugin that could not be started (not installed, not executable). */
-export function isSpawnFailure(err: unknown): boolean {
-  const e = err as { syscall?: unknown } | undefined;
-  return typeof e?.syscall === 'string' && e.syscall.startsWith('spawn');
-}
-
 export function classifyError(err: unknown, ctx: ProblemContext): ClassifiedProblem {
   const secrets = ctx.secrets ?? [];
   const doing = ctx.doing ? ` while ${ctx.doing}` : '';
@@ -68,11 +59,11 @@ export function classifyError(err: unknown, ctx: ProblemContext): ClassifiedProb
   const status = httpStatus(err);
 
   if (status !== undefined) {
-    const serverMessage = statusMessage(err, secrets);
+    const body = parseBody(err, ctx.log, secrets);
+    const serverMessage = statusMessage(body, secrets);
     const suffix = serverMessage ? `: ${serverMessage}` : '';
     if (status === 401) {
       return {
-        status,
         problem: {
           kind: 'unauthorized', detail,
           message: `The cluster rejected the credentials (401 Unauthorized)${doing}`,
@@ -85,7 +76,6 @@ export function classifyError(err: unknown, ctx: ProblemContext): ClassifiedProb
     }
     if (status === 403) {
       return {
-        status,
         problem: {
           kind: 'forbidden', detail,
           message: `Not permitted (403 Forbidden)${doing}${suffix}`,
@@ -93,10 +83,10 @@ export function classifyError(err: unknown, ctx: ProblemContext): ClassifiedProb
         },
       };
     }
-    const retryAfterMs = status === 429 || status === 503 ? retryAfter(err) : undefined;
+    const retryAfterMs = status === 429 || status === 503 ? retryAfter(err, body) : undefined;
     if (status === 429 || status >= 500) {
       return {
-        status, retryAfterMs,
+        retryAfterMs,
         problem: {
           kind: 'server-error', detail,
           message: status === 429
@@ -107,7 +97,6 @@ export function classifyError(err: unknown, ctx: ProblemContext): ClassifiedProb
       };
     }
     return {
-      status,
       problem: {
         kind: 'unknown', detail,
         message: `The API server answered ${status}${doing}${suffix}`,
@@ -197,76 +186,4 @@ export function execProblem(err: unknown, command: string, secrets: readonly str
 
 function isKubelogin(command: string): boolean {
   return /(^|[\\/])kubelogin(\.exe)?$/i.test(command);
-}
-
-function isFetchFailure(err: unknown): boolean {
-  return err instanceof TypeError && /fetch failed|terminated/i.test(err.message);
-}
-
-function isPlainError(err: unknown): boolean {
-  return err instanceof Error && (err.constructor === Error || err instanceof SyntaxError);
-}
-
-/** The first `code` string along the cause chain. */
-function causeCode(err: unknown): string | undefined {
-  let current: unknown = err;
-  for (let depth = 0; depth < 5 && current; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') {
-      return code;
-    }
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-function retryAfter(err: unknown): number | undefined {
-  const headers = (err as { headers?: Record<string, string> }).headers;
-  const header = headers?.['retry-after'] ?? headers?.['Retry-After'];
-  const seconds = header !== undefined ? Number(header) : NaN;
-  if (Number.isFinite(seconds) && seconds >= 0) {
-    return seconds * 1000;
-  }
-  const body = parseBody(err) as { details?: { retryAfterSeconds?: unknown } } | undefined;
-  const fromBody = body?.details?.retryAfterSeconds;
-  return typeof fromBody === 'number' && fromBody >= 0 ? fromBody * 1000 : undefined;
-}
-
-/** The Status message in an ApiException body, redacted, one line. */
-function statusMessage(err: unknown, secrets: readonly string[]): string | undefined {
-  const body = parseBody(err) as { message?: unknown } | undefined;
-  return typeof body?.message === 'string' && body.message ? oneLine(body.message, 200, secrets) : undefined;
-}
-
-function parseBody(err: unknown): unknown {
-  const body = (err as { body?: unknown }).body;
-  if (typeof body === 'string') {
-    try {
-      return JSON.parse(body);
-    } catch {
-      return undefined;
-    }
-  }
-  return typeof body === 'object' ? body : undefined;
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-/** The error and its causes, for the log. */
-function describe(err: unknown): string {
-  const parts: string[] = [];
-  let current: unknown = err;
-  for (let depth = 0; depth < 5 && current; depth++) {
-    if (current instanceof Error) {
-      const code = (current as { code?: unknown }).code;
-      parts.push(`${current.name}${code !== undefined ? ` ${String(code)}` : ''}: ${current.message}`);
-      current = current.cause;
-    } else {
-      parts.push(String(current));
-      break;
-    }
-  }
-  return parts.join(' ← ').slice(0, 4000);
 }

@@ -1,12 +1,17 @@
 /**
  * One resource kept in the model by list-then-watch: a paged relist that replaces the model's
  * state at once (no flicker), then a watch from the list's resourceVersion, tracking the version
- * through objects and bookmarks.
+ * through objects and bookmarks. Which resources, and how each is listed: resources.ts.
  */
 
 import type { ClusterModel, WatchType } from '../domain/clusterModel';
 import { field } from '../domain/nodeProjection';
 import type { Logger } from './clusterTypes';
+
+export interface ListQuery {
+  readonly limit: number;
+  readonly _continue?: string;
+}
 
 export interface ListPage {
   readonly items: readonly unknown[];
@@ -20,9 +25,10 @@ export interface WatchQuery {
   fieldSelector?: string;
 }
 
-/** How a reflector reaches the API; the connection supplies it with client-node underneath. */
-export interface ResourceClient {
-  list(query: { limit: number; _continue?: string; fieldSelector?: string }, signal: AbortSignal): Promise<ListPage>;
+/** How reflectors reach the API; clientAdapter.ts implements it with client-node. */
+export interface ResourceApi {
+  listNodes(query: ListQuery, signal: AbortSignal): Promise<ListPage>;
+  listEvents(query: ListQuery & { fieldSelector?: string }, signal: AbortSignal): Promise<ListPage>;
   watch(path: string, query: WatchQuery, onEvent: (type: string, object: unknown) => void, onDone: (err: unknown) => void): Promise<{ abort(): void }>;
 }
 
@@ -32,6 +38,8 @@ export interface ResourceSpec {
   /** Watch path. */
   readonly path: string;
   readonly fieldSelector?: string;
+  /** One page of the list. */
+  list(api: ResourceApi, query: ListQuery, signal: AbortSignal): Promise<ListPage>;
   apply(model: ClusterModel, type: WatchType, raw: unknown): void;
   replace(model: ClusterModel, raws: readonly unknown[]): void;
   /** A copy without the bulky parts the model never reads, so a relist holds little between pages. */
@@ -41,7 +49,7 @@ export interface ResourceSpec {
 export type WatchEnd = 'expired' | 'closed';
 
 /** A watch ERROR event other than 410, as an error with the Status' code. */
-export class WatchStatusError extends Error {
+class WatchStatusError extends Error {
   readonly statusCode: number | undefined;
   readonly body: string;
 
@@ -55,17 +63,10 @@ export class WatchStatusError extends Error {
   }
 }
 
-export interface RelistResult {
-  readonly count: number;
-  readonly pages: number;
-  readonly ms: number;
-}
-
 export class Reflector {
   /** The version to watch from: the last list's, then each object's and bookmark's. */
   resourceVersion: string | undefined;
-  /** Objects held by the model from this resource after the last relist (for progress reports). */
-  count = 0;
+  private listed = 0;
 
   constructor(
     readonly spec: ResourceSpec,
@@ -74,15 +75,26 @@ export class Reflector {
     private readonly pageSize: number,
   ) {}
 
-  /** Lists every page, then replaces the model's state at once. */
-  async relist(client: ResourceClient, signal: AbortSignal, onProgress: (listed: number) => void): Promise<RelistResult> {
+  /**
+   * How many objects were listed: what the model holds after the last relist or, while a relist
+   * that reports progress runs, how many it has listed so far (for the 'loading' state).
+   */
+  get count(): number {
+    return this.listed;
+  }
+
+  /**
+   * Lists every page, then replaces the model's state at once. `onProgress` is called after each
+   * page but the last, once `count` includes it.
+   */
+  async relist(api: ResourceApi, signal: AbortSignal, onProgress?: () => void): Promise<void> {
     const started = Date.now();
     const slimmed: unknown[] = [];
     let token: string | undefined;
     let pages = 0;
     let resourceVersion: string | undefined;
     do {
-      const page = await client.list({ limit: this.pageSize, _continue: token, fieldSelector: this.spec.fieldSelector }, signal);
+      const page = await this.spec.list(api, { limit: this.pageSize, _continue: token }, signal);
       signal.throwIfAborted();
       pages++;
       for (const item of page.items) {
@@ -91,23 +103,22 @@ export class Reflector {
       // Continuations read the first page's snapshot: its resourceVersion is the list's.
       resourceVersion ??= page.metadata?.resourceVersion;
       token = page.metadata?._continue || undefined;
-      if (token) {
-        onProgress(slimmed.length);
+      if (token && onProgress) {
+        this.listed = slimmed.length;
+        onProgress();
       }
     } while (token);
     this.spec.replace(this.model, slimmed);
     this.resourceVersion = resourceVersion;
-    this.count = slimmed.length;
-    const result = { count: slimmed.length, pages, ms: Date.now() - started };
-    this.log.info(`Listed ${result.count} ${this.spec.name} in ${pages} page${pages === 1 ? '' : 's'} (${result.ms} ms, resourceVersion ${resourceVersion ?? '?'})`);
-    return result;
+    this.listed = slimmed.length;
+    this.log.info(`Listed ${slimmed.length} ${this.spec.name} in ${pages} page${pages === 1 ? '' : 's'} (${Date.now() - started} ms, resourceVersion ${resourceVersion ?? '?'})`);
   }
 
   /**
    * Watches from the current resourceVersion until the watch ends: 'expired' (410, relist),
    * 'closed' (server timeout or clean close: watch again). Rejects on any other error, and on abort.
    */
-  watch(client: ResourceClient, signal: AbortSignal, timeoutSeconds: number): Promise<WatchEnd> {
+  watch(api: ResourceApi, signal: AbortSignal, timeoutSeconds: number): Promise<WatchEnd> {
     return new Promise<WatchEnd>((resolve, reject) => {
       let expired = false;
       let statusError: WatchStatusError | undefined;
@@ -159,7 +170,7 @@ export class Reflector {
         return;
       }
       signal.addEventListener('abort', onAbort, { once: true });
-      client.watch(this.spec.path, {
+      api.watch(this.spec.path, {
         resourceVersion: this.resourceVersion,
         allowWatchBookmarks: true,
         timeoutSeconds,
@@ -179,34 +190,4 @@ export class Reflector {
       this.resourceVersion = rv;
     }
   }
-}
-
-/** Nodes without images, volumes and managedFields: a node's image list alone can be tens of kB. */
-export function slimNode(raw: unknown): unknown {
-  const metadata = field(raw, 'metadata');
-  const status = field(raw, 'status');
-  return {
-    metadata: withoutKeys(metadata, ['managedFields', 'ownerReferences']),
-    spec: field(raw, 'spec'),
-    status: withoutKeys(status, ['images', 'volumesAttached', 'volumesInUse', 'daemonEndpoints', 'config']),
-  };
-}
-
-/** Events without managedFields. */
-export function slimEvent(raw: unknown): unknown {
-  return withoutKeys(raw, [], ['metadata', ['managedFields']]);
-}
-
-function withoutKeys(obj: unknown, drop: readonly string[], nested?: [string, readonly string[]]): unknown {
-  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
-    return obj;
-  }
-  const copy: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(obj)) {
-    if (drop.includes(key)) {
-      continue;
-    }
-    copy[key] = nested && key === nested[0] ? withoutKeys(value, nested[1]) : value;
-  }
-  return copy;
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { CommandIds } from '../commandIds';
-import { nodeNameOf } from '../tree/treeNodes';
+import { CommandIds } from '../ids';
+import { nodeNameOf } from './nodeArgument';
 
 /** Node names come from the cluster: quote them for a POSIX shell before they reach a clipboard. */
 export function shellQuote(text: string): string {
@@ -9,7 +9,7 @@ export function shellQuote(text: string): string {
 
 async function copy(text: string): Promise<void> {
   await vscode.env.clipboard.writeText(text);
-  vscode.window.setStatusBarMessage(`Copied: ${text}`, 3000);
+  vscode.window.setStatusBarMessage(vscode.l10n.t('Copied: {0}', text), 3000);
 }
 
 /** Copies `kubectl describe node NAME` (tree item action). */

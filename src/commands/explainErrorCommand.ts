@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
 import { CommandIds } from '../commandIds';
-import { UNKNOWN_ERROR_ID, type CatalogEntry } from '../domain/catalog';
+import { UNKNOWN_ERROR_ID } from '../domain/catalog';
+import type { CatalogEntry } from '../domain/catalogEntry';
 import { CatalogService } from '../guidance/catalogService';
 import { GuidancePanel } from '../guidance/guidancePanel';
-import type { GuidanceTarget } from '../guidance/guidanceRenderer';
+import type { GuidanceTarget } from '../domain/guidanceTarget';
 
 interface EntryItem extends vscode.QuickPickItem {
   readonly target?: GuidanceTarget;

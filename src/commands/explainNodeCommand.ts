@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { CommandIds } from '../commandIds';
-import { GuidancePanel } from '../guidance/guidancePanel';
-import { ClusterSession } from '../tree/clusterSession';
-import { nodeGuidance } from '../tree/clusterTreeProvider';
-import { nodeNameOf } from '../tree/treeNodes';
+import { nodeGuidance } from '../domain/guidanceTarget';
+import type { GuidancePanel } from '../guidance/guidancePanel';
+import { CommandIds } from '../ids';
+import type { ClusterSession } from '../session/clusterSession';
+import { nodeNameOf } from './nodeArgument';
 
 /** Explains a node's latest auto-repair failure (tree item action). */
 export class ExplainNodeCommand {
@@ -13,11 +13,13 @@ export class ExplainNodeCommand {
 
   execute(arg?: unknown): void {
     const name = nodeNameOf(arg);
-    const target = name ? nodeGuidance(this.session, name, Date.now()) : undefined;
+    const target = name ? nodeGuidance(name, this.session.model.timeline(name, Date.now())) : undefined;
     if (target) {
       this.panel.show(target);
+    } else if (name) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('No auto-repair error is recorded for {0} in the last hour.', name));
     } else {
-      void vscode.window.showInformationMessage(`No auto-repair error is recorded for ${name ?? 'this item'} in the last hour.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('No auto-repair error is recorded for this item in the last hour.'));
     }
   }
 }

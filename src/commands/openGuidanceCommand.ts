@@ -1,6 +1,5 @@
 import { CommandIds, GUIDANCE_INDEX_ID } from '../commandIds';
-import { sanitizeGuidanceContext } from '../guidance/guidanceContext';
-import type { GuidanceTarget } from '../guidance/guidanceRenderer';
+import { sanitizeGuidanceContext, type GuidanceTarget } from '../domain/guidanceTarget';
 import { GuidancePanel } from '../guidance/guidancePanel';
 
 /**

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { CommandIds } from '../commandIds';
-import { ClusterSession } from '../tree/clusterSession';
+import { CommandIds, settingId, Settings } from '../ids';
+import type { ClusterSession } from '../session/clusterSession';
 
 /** Opens the kubeconfig file in use (or the one that failed to load), or the setting when there is none. */
 export class OpenKubeconfigCommand {
@@ -15,12 +15,13 @@ export class OpenKubeconfigCommand {
       await vscode.window.showTextDocument(vscode.Uri.file(file));
       return;
     }
+    const openSetting: vscode.MessageItem = { title: vscode.l10n.t('Open Setting') };
     const pick = await vscode.window.showWarningMessage(
-      `No kubeconfig file at ${file ?? '~/.kube/config'}. Get one with "az aks get-credentials -g <resource-group> -n <cluster>", or point the setting at yours.`,
-      'Open Setting',
+      vscode.l10n.t('No kubeconfig file at {0}. Get one with "az aks get-credentials -g <resource-group> -n <cluster>", or point the setting at yours.', file ?? '~/.kube/config'),
+      openSetting,
     );
-    if (pick) {
-      await vscode.commands.executeCommand('workbench.action.openSettings', 'aksNodeRepair.kubeconfig');
+    if (pick === openSetting) {
+      await vscode.commands.executeCommand('workbench.action.openSettings', settingId(Settings.kubeconfig));
     }
   }
 }

@@ -1,5 +1,5 @@
-import { CommandIds } from '../commandIds';
-import { ClusterSession } from '../tree/clusterSession';
+import { CommandIds } from '../ids';
+import type { ClusterSession } from '../session/clusterSession';
 
 /** "AKS: Refresh Nodes": relist now, or retry a connection that failed. */
 export class RefreshCommand {

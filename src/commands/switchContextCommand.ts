@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { CommandIds } from '../commandIds';
-import { ClusterSession } from '../tree/clusterSession';
+import { CommandIds } from '../ids';
+import type { ClusterSession } from '../session/clusterSession';
 
 /** "AKS: Switch Cluster Context": pick one of the kubeconfig's contexts for the Nodes view. */
 export class SwitchContextCommand {
@@ -11,19 +11,20 @@ export class SwitchContextCommand {
   async execute(): Promise<void> {
     const found = this.session.contexts();
     if ('problem' in found) {
-      const pick = await vscode.window.showErrorMessage(`${found.problem.message} ${found.problem.nextStep}`, 'Open kubeconfig');
-      if (pick) {
+      const open: vscode.MessageItem = { title: vscode.l10n.t('Open kubeconfig') };
+      const pick = await vscode.window.showErrorMessage(`${found.problem.message} ${found.problem.nextStep}`, open);
+      if (pick === open) {
         await vscode.commands.executeCommand(CommandIds.openKubeconfig);
       }
       return;
     }
     if (found.contexts.length === 0) {
-      void vscode.window.showWarningMessage('The kubeconfig has no contexts. Run `az aks get-credentials -g <resource-group> -n <cluster>` to add one.');
+      void vscode.window.showWarningMessage(vscode.l10n.t('The kubeconfig has no contexts. Run `az aks get-credentials -g <resource-group> -n <cluster>` to add one.'));
       return;
     }
     const pick = await vscode.window.showQuickPick(
-      found.contexts.map((c) => ({ label: c, description: c === found.current ? 'current' : undefined, picked: c === found.current })),
-      { title: 'Switch Cluster Context', placeHolder: 'Context for the Nodes view (kubectl\'s own current context is not changed)' },
+      found.contexts.map((c) => ({ label: c, description: c === found.current ? vscode.l10n.t('current') : undefined, picked: c === found.current })),
+      { title: vscode.l10n.t('Switch Cluster Context'), placeHolder: vscode.l10n.t('Context for the Nodes view (kubectl\'s own current context is not changed)') },
     );
     if (pick) {
       await this.session.switchContext(pick.label);

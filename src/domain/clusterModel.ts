@@ -3,9 +3,13 @@
  * watch notifications and relists, with a change signal naming the nodes that changed.
  */
 
-import { assessHealth, NodeHealth } from './nodeHealth';
+import { EVENT_RETENTION_MS, STALE_STEP_MS } from './aksTiming';
+import { Emitter, type Disposable } from './emitter';
+import { assessHealth } from './nodeHealth';
 import { field, NodeSummary, projectNode, shortString } from './nodeProjection';
-import { buildTimeline, compareEvents, eventKey, projectEvent, RepairEventRecord, RepairTimeline, STALE_STEP_MS } from './repairTimeline';
+import type { ProjectionErrorHandler } from './projectionErrors';
+import { compareEvents, eventKey, projectEvent, RepairEventRecord } from './repairEvent';
+import { buildTimeline, RepairTimeline } from './repairTimeline';
 
 export type WatchType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -14,10 +18,6 @@ export interface ClusterChange {
   readonly nodes: readonly string[];
   /** Everything may have changed (the model was cleared): redraw all. */
   readonly full: boolean;
-}
-
-export interface Disposable {
-  dispose(): void;
 }
 
 export interface NodePool {
@@ -39,10 +39,12 @@ export interface ClusterCounts {
 export interface ClusterModelOptions {
   /** Newest events kept per node. */
   readonly maxEventsPerNode?: number;
+  /**
+   * An object that could not be read, or a listener that threw: the object or listener is
+   * skipped, the rest goes on, and this says what happened (the session logs it).
+   */
+  readonly onError?: (what: string, err: unknown) => void;
 }
-
-/** AKS keeps Kubernetes events for one hour. */
-export const EVENT_RETENTION_MS = 60 * 60_000;
 
 interface CachedTimeline {
   readonly timeline: RepairTimeline;
@@ -57,31 +59,33 @@ export class ClusterModel {
   /** event key → node name, so a DELETED event finds its node. */
   private readonly eventNode = new Map<string, string>();
   private readonly timelines = new Map<string, CachedTimeline>();
-  private readonly listeners = new Set<(change: ClusterChange) => void>();
+  private readonly changed: Emitter<ClusterChange>;
   private readonly maxEventsPerNode: number;
+  private readonly projectionError: ProjectionErrorHandler;
   private sortedNodes: NodeSummary[] | undefined;
+  /** Who hears about changes: `model.onDidChange((change) => …)`. */
+  readonly onDidChange: (listener: (change: ClusterChange) => void) => Disposable;
 
   constructor(options: ClusterModelOptions = {}) {
     this.maxEventsPerNode = Math.max(1, options.maxEventsPerNode ?? 200);
-  }
-
-  onDidChange(listener: (change: ClusterChange) => void): Disposable {
-    this.listeners.add(listener);
-    return { dispose: () => { this.listeners.delete(listener); } };
+    const onError = options.onError ?? (() => undefined);
+    this.changed = new Emitter((err) => onError('A listener of the cluster model failed', err));
+    this.onDidChange = this.changed.event;
+    this.projectionError = (what, err) => onError(`Skipped a ${what} that could not be read`, err);
   }
 
   // ---- nodes ----
 
   applyNode(type: WatchType, raw: unknown): void {
     if (type === 'DELETED') {
-      const name = projectNode(raw)?.name ?? shortString(field(field(raw, 'metadata'), 'name'), 253);
+      const name = projectNode(raw, this.projectionError)?.name ?? shortString(field(field(raw, 'metadata'), 'name'), 253);
       if (name !== undefined && this.nodeMap.delete(name)) {
         this.nodeChanged(name);
         this.fire([name]);
       }
       return;
     }
-    const node = projectNode(raw);
+    const node = projectNode(raw, this.projectionError);
     if (!node) {
       return;
     }
@@ -94,7 +98,7 @@ export class ClusterModel {
   replaceNodes(raws: readonly unknown[]): void {
     const fresh = new Map<string, NodeSummary>();
     for (const raw of raws) {
-      const node = projectNode(raw);
+      const node = projectNode(raw, this.projectionError);
       if (node) {
         fresh.set(node.name, node);
       }
@@ -152,7 +156,7 @@ export class ClusterModel {
       }
       return;
     }
-    const record = projectEvent(raw);
+    const record = projectEvent(raw, this.projectionError);
     if (!record) {
       return;
     }
@@ -167,7 +171,7 @@ export class ClusterModel {
   replaceEvents(raws: readonly unknown[]): void {
     const fresh = new Map<string, RepairEventRecord>();
     for (const raw of raws) {
-      const record = projectEvent(raw);
+      const record = projectEvent(raw, this.projectionError);
       if (record) {
         fresh.set(record.key, record);
       }
@@ -204,11 +208,6 @@ export class ClusterModel {
   }
 
   // ---- derived state ----
-
-  health(name: string, now: number): NodeHealth | undefined {
-    const node = this.nodeMap.get(name);
-    return node ? assessHealth(node, now) : undefined;
-  }
 
   /** The node's repair timeline, cached until the node or its events change. */
   timeline(name: string, now: number): RepairTimeline {
@@ -350,13 +349,7 @@ export class ClusterModel {
   }
 
   private emit(change: ClusterChange): void {
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(change);
-      } catch {
-        // One failing listener must not keep the others stale.
-      }
-    }
+    this.changed.fire(change);
   }
 }
 

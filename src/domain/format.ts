@@ -70,3 +70,8 @@ export function formatClock(epochMs: number | undefined): string {
   }
   return new Date(epochMs).toISOString().slice(11, 19);
 }
+
+/** `reboot` → `Reboot`. */
+export function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

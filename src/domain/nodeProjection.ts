@@ -6,6 +6,9 @@
  * listed ones (deserialized by the client) as Date objects: both are accepted.
  */
 
+import type { Mutable } from './mutable';
+import { ignoreError, type ProjectionErrorHandler } from './projectionErrors';
+
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
 
 export interface NodeSummary {
@@ -16,7 +19,6 @@ export interface NodeSummary {
   readonly ready: ConditionStatus;
   /** Epoch ms of the Ready condition's lastTransitionTime. */
   readonly readySince?: number;
-  readonly lastHeartbeat?: number;
   readonly reason?: string;
   /** The Ready condition's message, at most 500 characters. */
   readonly message?: string;
@@ -34,7 +36,6 @@ export interface NodeSummary {
   /** Why auto-repair will not act on this node (see SKIP_REASONS); empty when nothing stops it. */
   readonly skipReasons: readonly string[];
   readonly providerID?: string;
-  readonly createdAt?: number;
   readonly resourceVersion?: string;
 }
 
@@ -55,12 +56,15 @@ const MAX_SHORT = 128;
 const MAX_MESSAGE = 500;
 const MAX_PRESSURES = 10;
 
-/** Projects a raw node; undefined when it has no usable name. Never throws. */
-export function projectNode(raw: unknown): NodeSummary | undefined {
+/**
+ * Projects a raw node; undefined when it has no usable name. Never throws: getters or proxies
+ * on odd input make a node we cannot read, which is skipped and reported, not shown.
+ */
+export function projectNode(raw: unknown, onError: ProjectionErrorHandler = ignoreError): NodeSummary | undefined {
   try {
     return project(raw);
-  } catch {
-    // Getters or proxies on odd input: a node we cannot read is a node we do not show.
+  } catch (err) {
+    onError('node', err);
     return undefined;
   }
 }
@@ -100,7 +104,6 @@ function project(raw: unknown): NodeSummary | undefined {
   };
   assign(summary, 'pool', shortString(field(labels, 'kubernetes.azure.com/agentpool') ?? field(labels, 'agentpool'), MAX_SHORT));
   assign(summary, 'readySince', toEpochMs(field(readyCondition, 'lastTransitionTime')));
-  assign(summary, 'lastHeartbeat', toEpochMs(field(readyCondition, 'lastHeartbeatTime')));
   assign(summary, 'reason', shortString(field(readyCondition, 'reason'), MAX_SHORT));
   assign(summary, 'message', shortString(field(readyCondition, 'message'), MAX_MESSAGE));
   assign(summary, 'instanceType', shortString(field(labels, 'node.kubernetes.io/instance-type') ?? field(labels, 'beta.kubernetes.io/instance-type'), MAX_SHORT));
@@ -109,7 +112,6 @@ function project(raw: unknown): NodeSummary | undefined {
   assign(summary, 'kubeletVersion', shortString(field(field(status, 'nodeInfo'), 'kubeletVersion'), 64));
   assign(summary, 'nodeImage', shortString(field(labels, 'kubernetes.azure.com/node-image-version'), MAX_SHORT));
   assign(summary, 'providerID', shortString(field(spec, 'providerID'), 300));
-  assign(summary, 'createdAt', toEpochMs(field(metadata, 'creationTimestamp')));
   assign(summary, 'resourceVersion', shortString(field(metadata, 'resourceVersion'), 64));
   return summary;
 }
@@ -134,8 +136,6 @@ function skipReasonsOf(spec: unknown, annotations: unknown): string[] {
 function conditionStatus(value: unknown): ConditionStatus {
   return value === 'True' || value === 'False' ? value : 'Unknown';
 }
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function assign<T, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {
   if (value !== undefined) {

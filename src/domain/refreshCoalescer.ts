@@ -1,15 +1,8 @@
 /**
  * Turns a stream of model changes into few view refreshes: under churn (a thousand updates a
- * second) the tree redraws at most once per interval, naming every node that changed since.
+ * second) the tree redraws at most once per interval. Views redraw what they show from the
+ * model, so a refresh needs to know only that something changed, not what.
  */
-import type { ClusterChange } from './clusterModel';
-
-export interface RefreshBatch {
-  /** Nodes that changed since the last refresh. */
-  readonly nodes: ReadonlySet<string>;
-  /** Something changed that needs a full redraw. */
-  readonly full: boolean;
-}
 
 export interface Clock {
   now(): number;
@@ -24,30 +17,25 @@ const realClock: Clock = {
 };
 
 export class RefreshCoalescer {
-  private pending = new Set<string>();
-  private full = false;
+  private pending = false;
   private timer: unknown;
   private lastFlush = -Infinity;
 
   /**
-   * @param flush called with the batched changes
+   * @param flush called once for every batch of changes
    * @param minIntervalMs at least this long between two flushes (250 ms: at most 4 a second)
    * @param settleMs wait this long after the first change of a burst, so the burst lands in one flush
    */
   constructor(
-    private readonly flush: (batch: RefreshBatch) => void,
+    private readonly flush: () => void,
     private readonly minIntervalMs = 250,
     private readonly settleMs = 30,
     private readonly clock: Clock = realClock,
   ) {}
 
-  push(change: ClusterChange): void {
-    if (change.full) {
-      this.full = true;
-    }
-    for (const name of change.nodes) {
-      this.pending.add(name);
-    }
+  /** Something changed: a flush follows within the interval. */
+  push(): void {
+    this.pending = true;
     if (this.timer === undefined) {
       const sinceLast = this.clock.now() - this.lastFlush;
       const delay = Math.max(this.settleMs, this.minIntervalMs - sinceLast);
@@ -65,14 +53,12 @@ export class RefreshCoalescer {
 
   private run(): void {
     this.timer = undefined;
-    if (this.pending.size === 0 && !this.full) {
+    if (!this.pending) {
       return;
     }
-    const batch: RefreshBatch = { nodes: this.pending, full: this.full };
-    this.pending = new Set();
-    this.full = false;
+    this.pending = false;
     this.lastFlush = this.clock.now();
-    this.flush(batch);
+    this.flush();
   }
 
   dispose(): void {
@@ -80,6 +66,6 @@ export class RefreshCoalescer {
       this.clock.clearTimeout(this.timer);
       this.timer = undefined;
     }
-    this.pending.clear();
+    this.pending = false;
   }
 }

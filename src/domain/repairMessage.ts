@@ -3,10 +3,10 @@
  * name an error code in one of the formats AKS has been seen to use.
  */
 
+import { capitalize } from './format';
+
 export type RepairAction = 'reboot' | 'reimage' | 'redeploy';
 export type RepairPhase = 'start' | 'end' | 'error';
-
-export const REPAIR_ACTIONS: readonly RepairAction[] = ['reboot', 'reimage', 'redeploy'];
 
 /** Which message format an error used; `none` when the text fits no known error format. */
 export type ErrorMessageFormat = 'colon' | 'see-details' | 'learn-more' | 'none';
@@ -37,10 +37,6 @@ export function parseRepairReason(reason: string | undefined): RepairReason | un
 
 export function repairReasonName(action: RepairAction, phase: RepairPhase): string {
   return `Node${capitalize(action)}${capitalize(phase)}`;
-}
-
-function capitalize(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 // Format 1: "... action failed due to an operation failure: CODE"

@@ -3,29 +3,11 @@
  * one step per attempt, the outcome, and what AKS is expected to do next.
  */
 
-import { ErrorMessageFormat, parseRepairMessage, parseRepairReason, RepairAction, RepairPhase } from './repairMessage';
-import { field, shortString, toEpochMs } from './nodeProjection';
+import { REPAIR_DELAY_MS, STALE_STEP_MS, STEP_INTERVAL_MS } from './aksTiming';
+import type { Mutable } from './mutable';
 import type { NodeHealth } from './nodeHealth';
-
-export interface RepairEventRecord {
-  /** `metadata.uid`, or `namespace/name` when the event has no uid. */
-  readonly key: string;
-  /** The node the event is about (`involvedObject.name`). */
-  readonly node: string;
-  readonly reason: string;
-  /** Set only for auto-repair reasons (NodeRebootStart …); undefined for NodeNotReady and the like. */
-  readonly action?: RepairAction;
-  readonly phase?: RepairPhase;
-  readonly code?: string;
-  readonly format: ErrorMessageFormat;
-  /** At most 2,000 characters, as sent by the cluster: untrusted text. */
-  readonly message: string;
-  readonly type?: string;
-  readonly count: number;
-  readonly firstSeen?: number;
-  readonly lastSeen?: number;
-  readonly source?: string;
-}
+import { compareEvents, MAX_COUNT, type RepairEventRecord } from './repairEvent';
+import type { ErrorMessageFormat, RepairAction } from './repairMessage';
 
 export type RepairStepStatus = 'running' | 'completed' | 'failed';
 
@@ -74,131 +56,6 @@ export interface TimelineOptions {
   readonly os?: string;
 }
 
-/** AKS waits this long after a node turns unhealthy before the first repair action. */
-export const REPAIR_DELAY_MS = 5 * 60_000;
-/** Observed gap between successive repair actions. */
-export const STEP_INTERVAL_MS = 5 * 60_000;
-/** A step still "running" after this long lost its End to a watch gap or expiry: not current. */
-export const STALE_STEP_MS = 60 * 60_000;
-
-const MAX_MESSAGE = 2000;
-const MAX_COUNT = 1_000_000;
-
-/** Projects a raw core/v1 or events.k8s.io/v1 Event about a Node; undefined otherwise. Never throws. */
-export function projectEvent(raw: unknown): RepairEventRecord | undefined {
-  try {
-    return project(raw);
-  } catch {
-    return undefined;
-  }
-}
-
-function project(raw: unknown): RepairEventRecord | undefined {
-  const involved = field(raw, 'involvedObject') ?? field(raw, 'regarding');
-  if (field(involved, 'kind') !== 'Node') {
-    return undefined;
-  }
-  const node = shortString(field(involved, 'name'), 253);
-  if (!node) {
-    return undefined;
-  }
-  const key = eventKey(raw);
-  if (!key) {
-    return undefined;
-  }
-  const reason = shortString(field(raw, 'reason'), 128) ?? '';
-  const message = shortString(field(raw, 'message') ?? field(raw, 'note'), MAX_MESSAGE) ?? '';
-  const series = field(raw, 'series');
-
-  // Only an auto-repair reason makes a step; NodeNotReady messages can mention "reboot" too.
-  const repair = parseRepairReason(reason);
-  const parsed = repair ? parseRepairMessage(message, reason) : undefined;
-
-  const lastSeen = maxOf([field(raw, 'lastTimestamp'), field(raw, 'deprecatedLastTimestamp'), field(series, 'lastObservedTime'), field(raw, 'eventTime')])
-    ?? maxOf([field(raw, 'firstTimestamp'), field(raw, 'deprecatedFirstTimestamp'), field(field(raw, 'metadata'), 'creationTimestamp')]);
-  // eventTime has microseconds where firstTimestamp has whole seconds: prefer it, as Start and End
-  // of one action arrive milliseconds apart.
-  const firstSeen = toEpochMs(field(raw, 'eventTime')) ?? minOf([field(raw, 'firstTimestamp'), field(raw, 'deprecatedFirstTimestamp')]) ?? lastSeen;
-
-  const record: Mutable<RepairEventRecord> = {
-    key,
-    node,
-    reason,
-    format: parsed?.format ?? 'none',
-    message,
-    count: countOf(field(raw, 'count') ?? field(series, 'count') ?? field(raw, 'deprecatedCount')),
-  };
-  if (parsed?.action) {
-    record.action = parsed.action;
-  }
-  if (parsed?.phase) {
-    record.phase = parsed.phase;
-  }
-  if (parsed?.code) {
-    record.code = shortString(parsed.code, 256);
-  }
-  const type = shortString(field(raw, 'type'), 32);
-  if (type) {
-    record.type = type;
-  }
-  if (firstSeen !== undefined) {
-    record.firstSeen = firstSeen;
-  }
-  if (lastSeen !== undefined) {
-    record.lastSeen = lastSeen;
-  }
-  const source = shortString(
-    field(field(raw, 'source'), 'component') ?? field(raw, 'reportingComponent') ?? field(raw, 'reportingController')
-      ?? field(field(raw, 'deprecatedSource'), 'component'),
-    128);
-  if (source) {
-    record.source = source;
-  }
-  return record;
-}
-
-/** The key events are deduplicated by: uid, else namespace/name. */
-export function eventKey(raw: unknown): string | undefined {
-  const metadata = field(raw, 'metadata');
-  const uid = shortString(field(metadata, 'uid'), 128);
-  if (uid) {
-    return uid;
-  }
-  const name = shortString(field(metadata, 'name'), 253);
-  if (!name) {
-    return undefined;
-  }
-  return `${shortString(field(metadata, 'namespace'), 63) ?? ''}/${name}`;
-}
-
-function countOf(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 1 ? Math.min(Math.floor(value), MAX_COUNT) : 1;
-}
-
-function maxOf(values: unknown[]): number | undefined {
-  let best: number | undefined;
-  for (const v of values) {
-    const ms = toEpochMs(v);
-    if (ms !== undefined && (best === undefined || ms > best)) {
-      best = ms;
-    }
-  }
-  return best;
-}
-
-function minOf(values: unknown[]): number | undefined {
-  let best: number | undefined;
-  for (const v of values) {
-    const ms = toEpochMs(v);
-    if (ms !== undefined && (best === undefined || ms < best)) {
-      best = ms;
-    }
-  }
-  return best;
-}
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
 interface StepBuilder {
   action: RepairAction;
   attempt: number;
@@ -213,20 +70,6 @@ interface StepBuilder {
   lastSeen?: number;
 }
 
-const ACTION_ORDER: Record<RepairAction, number> = { reboot: 0, reimage: 1, redeploy: 2 };
-const PHASE_ORDER: Record<RepairPhase, number> = { start: 0, end: 1, error: 2 };
-
-function eventTime(e: RepairEventRecord): number {
-  return e.firstSeen ?? e.lastSeen ?? 0;
-}
-
-/** Oldest first; Start before End before Error within the same instant (they arrive milliseconds apart). */
-export function compareEvents(a: RepairEventRecord, b: RepairEventRecord): number {
-  return eventTime(a) - eventTime(b)
-    || (a.action ? ACTION_ORDER[a.action] : -1) - (b.action ? ACTION_ORDER[b.action] : -1)
-    || (a.phase ? PHASE_ORDER[a.phase] : -1) - (b.phase ? PHASE_ORDER[b.phase] : -1)
-    || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
-}
 
 /**
  * Builds the timeline of one node from its events (any order). `health` decides whether the

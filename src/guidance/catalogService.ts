@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
-import { Catalog, CatalogEntry, loadCatalogFolders, UNKNOWN_ERROR_ID } from '../domain/catalog';
-import { CodeMatcher, looksLikeAutoRepairContext, TermMatch } from '../domain/codeMatcher';
+import { looksLikeAutoRepairContext } from '../domain/autoRepairContext';
+import { Catalog, UNKNOWN_ERROR_ID } from '../domain/catalog';
+import { CatalogEntry } from '../domain/catalogEntry';
+import { loadCatalogFolders } from '../domain/catalogLoader';
+import { CodeMatcher, TermMatch } from '../domain/codeMatcher';
 import { parseRepairMessage } from '../domain/repairMessage';
 
 /** What a piece of text (a selection, a pasted event message, a log line) refers to. */

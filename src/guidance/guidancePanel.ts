@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { GUIDANCE_INDEX_ID as INDEX_ID, GUIDANCE_PANEL_TYPE } from '../commandIds';
-import { UNKNOWN_ERROR_ID, type CatalogEntry } from '../domain/catalog';
-import { sanitizeGuidanceContext } from './guidanceContext';
-import type { GuidanceRenderer, GuidanceTarget } from './guidanceRenderer';
+import { UNKNOWN_ERROR_ID } from '../domain/catalog';
+import type { CatalogEntry } from '../domain/catalogEntry';
+import { sanitizeGuidanceContext, type GuidanceTarget } from '../domain/guidanceTarget';
+import type { GuidanceRenderer } from './guidanceRenderer';
 import { CatalogService } from './catalogService';
 
 /** Messages the page sends; anything else is ignored. */

@@ -7,23 +7,9 @@
  */
 import MarkdownIt from 'markdown-it';
 import { GUIDANCE_INDEX_ID as INDEX_ID } from '../commandIds';
-import type { Catalog, CatalogEntry } from '../domain/catalog';
-
-/** Where the guidance was opened from; all of it is untrusted text. */
-export interface GuidanceContext {
-  /** The code as written when it is not in the catalog, or the code an event named. */
-  readonly code?: string;
-  readonly node?: string;
-  readonly reason?: string;
-  readonly message?: string;
-  /** Epoch ms. */
-  readonly seenAt?: number;
-}
-
-export interface GuidanceTarget {
-  readonly id: string;
-  readonly context?: GuidanceContext;
-}
+import type { Catalog } from '../domain/catalog';
+import type { CatalogEntry } from '../domain/catalogEntry';
+import type { GuidanceContext, GuidanceTarget } from '../domain/guidanceTarget';
 
 export interface WebviewResources {
   readonly cspSource: string;

@@ -1,9 +1,8 @@
 import * as vscode from 'vscode';
 import { CommandIds } from '../commandIds';
-import type { CatalogEntry } from '../domain/catalog';
-import { AMBIGUOUS_CODES } from '../domain/codeMatcher';
+import type { CatalogEntry } from '../domain/catalogEntry';
 import { CatalogService } from '../guidance/catalogService';
-import type { GuidanceTarget } from '../guidance/guidanceRenderer';
+import type { GuidanceTarget } from '../domain/guidanceTarget';
 
 /** Documents where operators meet codes: logs, manifests, JSON dumps, notes, and the Output panel. */
 export const HOVER_SELECTOR: vscode.DocumentSelector = [
@@ -31,7 +30,7 @@ export class ErrorCodeHoverProvider implements vscode.HoverProvider {
       return undefined;
     }
     const range = new vscode.Range(position.line, match.start, position.line, match.end);
-    const ambiguous = AMBIGUOUS_CODES.has(match.term);
+    const ambiguous = entry.ambiguous;
     const inRepairContext = ambiguous ? this.isAutoRepairContext(document, position.line, match.start, match.end) : true;
     return new vscode.Hover(hoverMarkdown(entry, ambiguous, inRepairContext), range);
   }

@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { AMBIGUOUS_CODES } from '../domain/codeMatcher';
 import { CatalogService } from '../guidance/catalogService';
 import { GuidancePanel } from '../guidance/guidancePanel';
 
@@ -20,7 +19,7 @@ export class ErrorCodeTerminalLinkProvider implements vscode.TerminalLinkProvide
     return this.catalog.matcher.findAll(line).map((m) => ({
       startIndex: m.start,
       length: m.end - m.start,
-      tooltip: AMBIGUOUS_CODES.has(m.term) && !this.catalog.isAutoRepairContext(line, m)
+      tooltip: this.catalog.catalog.get(m.id)?.ambiguous === true && !this.catalog.isAutoRepairContext(line, m)
         ? `Explain ${m.term} (also common in unrelated Azure errors)`
         : `Explain ${m.term}`,
       entryId: m.id,

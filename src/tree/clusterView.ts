@@ -1,19 +1,15 @@
 import * as vscode from 'vscode';
-import { CONNECTION_CONTEXT_KEY, ViewIds } from '../commandIds';
 import { RefreshCoalescer } from '../domain/refreshCoalescer';
-import { ClusterSession, type SessionState } from './clusterSession';
+import { ContextKeys, FOCUS_NODES_VIEW, MementoKeys, ViewIds } from '../ids';
+import type { ClusterSession, SessionState } from '../session/clusterSession';
 import { ClusterTreeProvider } from './clusterTreeProvider';
-import { RepairNotifier } from './repairNotifier';
-import { RepairStatusBar } from './statusBar';
 import { NO_FILTER, type NodeFilter, type TreeNode } from './treeNodes';
 
-const FILTER_STATE_KEY = 'aksNodeRepair.nodeFilter';
-const FILTERED_CONTEXT_KEY = 'aksNodeRepair.filtered';
 const CLOCK_REFRESH_MS = 30_000;
 
 /**
  * The Nodes view around its data provider: the message line, loading progress, the welcome
- * content's context key, coalesced refreshes, the status bar item and repair-error notifications.
+ * content's context key, the filter, and refreshes coalesced to at most four a second.
  */
 export class ClusterView implements vscode.Disposable {
   readonly provider: ClusterTreeProvider;
@@ -25,37 +21,27 @@ export class ClusterView implements vscode.Disposable {
   constructor(
     private readonly session: ClusterSession,
     private readonly workspaceState: vscode.Memento,
-    notifier: RepairNotifier,
-    statusBar: RepairStatusBar,
   ) {
     this.provider = new ClusterTreeProvider(session);
-    this.provider.filter = workspaceState.get<NodeFilter>(FILTER_STATE_KEY, this.provider.filter);
+    this.provider.filter = workspaceState.get<NodeFilter>(MementoKeys.nodeFilter, this.provider.filter);
     this.treeView = vscode.window.createTreeView(ViewIds.nodes, { treeDataProvider: this.provider, showCollapseAll: true });
     this.coalescer = new RefreshCoalescer(() => {
       this.provider.refresh();
-      statusBar.update();
       this.updateMessage();
     });
     this.subscriptions.push(
       this.provider,
       this.treeView,
       { dispose: () => this.coalescer.dispose() },
-      session.onDidChangeModel((change) => {
-        this.coalescer.push(change);
-        notifier.onModelChange(change);
-      }),
-      session.onDidChangeState((state) => {
-        this.onState(state);
-        notifier.onState(state);
-        statusBar.update();
-      }),
+      session.onDidChangeModel(() => this.coalescer.push()),
+      session.onDidChangeState((state) => this.onState(state)),
     );
     this.updateDescription();
     // Ages ("NotReady 12m"), expected next steps and the last-hour counts move with the clock even
     // when the cluster is quiet: redraw now and then while the view is visible.
     const ticker = setInterval(() => {
       if (this.treeView.visible && this.session.state.kind !== 'idle') {
-        this.coalescer.push({ nodes: [], full: true });
+        this.coalescer.push();
       }
     }, CLOCK_REFRESH_MS);
     this.subscriptions.push({ dispose: () => clearInterval(ticker) });
@@ -68,7 +54,7 @@ export class ClusterView implements vscode.Disposable {
   async setFilter(filter: NodeFilter): Promise<void> {
     this.provider.filter = filter;
     this.updateDescription();
-    await this.workspaceState.update(FILTER_STATE_KEY, filter);
+    await this.workspaceState.update(MementoKeys.nodeFilter, filter);
   }
 
   /** Several nodes with new errors: show only nodes with repair activity, the first selected. */
@@ -81,14 +67,14 @@ export class ClusterView implements vscode.Disposable {
 
   /** Shows a node in the tree, e.g. from a notification; clears a filter that would hide it. */
   async revealNode(name: string): Promise<void> {
-    await vscode.commands.executeCommand(`${ViewIds.nodes}.focus`);
+    await vscode.commands.executeCommand(FOCUS_NODES_VIEW);
     if (!this.provider.isShown(name)) {
       await this.setFilter(NO_FILTER);
     }
     try {
       await this.treeView.reveal({ kind: 'node', name }, { select: true, focus: true, expand: true });
     } catch (err) {
-      void vscode.window.showWarningMessage(`Node ${name} is not in the Nodes view any more (${String(err)}). Refresh the view, or look it up with "kubectl get node ${name}".`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('Node {0} is not in the Nodes view any more ({1}). Refresh the view, or look it up with "kubectl get node {0}".', name, String(err)));
     }
   }
 
@@ -105,7 +91,7 @@ export class ClusterView implements vscode.Disposable {
     const key = state.kind === 'failed' && !this.session.identity
       ? (state.problem.kind === 'kubeconfig-missing' ? 'no-kubeconfig' : 'kubeconfig-error')
       : state.kind;
-    void vscode.commands.executeCommand('setContext', CONNECTION_CONTEXT_KEY, key);
+    void vscode.commands.executeCommand('setContext', ContextKeys.connection, key);
     this.updateMessage();
     // State changes are rare (connect, retry, recover): redraw at once, not coalesced.
     this.coalescer.flushNow();
@@ -114,18 +100,16 @@ export class ClusterView implements vscode.Disposable {
 
   private updateMessage(): void {
     const state = this.session.state;
-    if (state.kind === 'loading') {
-      this.treeView.message = `Loading ${state.nodes.toLocaleString('en-US')} nodes and ${state.events.toLocaleString('en-US')} events…`;
-    } else {
-      this.treeView.message = undefined;
-    }
+    this.treeView.message = state.kind === 'loading'
+      ? vscode.l10n.t('Loading {0} nodes and {1} events…', state.nodes.toLocaleString('en-US'), state.events.toLocaleString('en-US'))
+      : undefined;
   }
 
   private updateDescription(): void {
     const f = this.provider.filter;
-    void vscode.commands.executeCommand('setContext', FILTERED_CONTEXT_KEY, f.unhealthyOnly || f.repairActivityOnly);
-    const parts = [f.unhealthyOnly && 'unhealthy only', f.repairActivityOnly && 'with repair activity'].filter(Boolean);
-    this.treeView.description = parts.length > 0 ? `Filter: ${parts.join(', ')}` : undefined;
+    void vscode.commands.executeCommand('setContext', ContextKeys.filtered, f.unhealthyOnly || f.repairActivityOnly);
+    const parts = [f.unhealthyOnly && vscode.l10n.t('unhealthy only'), f.repairActivityOnly && vscode.l10n.t('with repair activity')].filter(Boolean);
+    this.treeView.description = parts.length > 0 ? vscode.l10n.t('Filter: {0}', parts.join(', ')) : undefined;
   }
 
   dispose(): void {

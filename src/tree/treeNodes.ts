@@ -1,7 +1,7 @@
 /** The Nodes view's elements: cluster → pools → nodes → repair steps → events. */
 export type TreeNode =
   | { readonly kind: 'cluster' }
-  | { readonly kind: 'message'; readonly id: string; readonly text: string; readonly detail?: string; readonly icon: MessageIcon; readonly command?: { readonly id: string; readonly title: string; readonly args?: unknown[] } }
+  | MessageNode
   | { readonly kind: 'pool'; readonly name: string }
   /** Nodes that are gone from the cluster but whose repair events are still kept (an hour). */
   | { readonly kind: 'gone' }
@@ -9,6 +9,16 @@ export type TreeNode =
   | { readonly kind: 'step'; readonly node: string; readonly index: number }
   | { readonly kind: 'event'; readonly node: string; readonly key: string; readonly step?: number }
   | { readonly kind: 'next'; readonly node: string };
+
+/** A row that says something (connection state, a problem, an action to take) rather than showing cluster data. */
+export interface MessageNode {
+  readonly kind: 'message';
+  readonly id: string;
+  readonly text: string;
+  readonly detail?: string;
+  readonly icon: MessageIcon;
+  readonly command?: { readonly id: string; readonly title: string; readonly args?: unknown[] };
+}
 
 export type MessageIcon = 'error' | 'warning' | 'info' | 'loading' | 'action';
 
@@ -32,17 +42,5 @@ export function treeNodeId(node: TreeNode): string {
     case 'step': return `step:${node.node}:${node.index}`;
     case 'event': return `event:${node.node}:${node.key}`;
     case 'next': return `next:${node.node}`;
-  }
-}
-
-/** The node an element is about (a node row, or one of its steps, events or next step). */
-export function nodeNameOf(element: unknown): string | undefined {
-  const node = element as TreeNode | undefined;
-  switch (node?.kind) {
-    case 'node': return node.name;
-    case 'step':
-    case 'event':
-    case 'next': return node.node;
-    default: return undefined;
   }
 }

@@ -266,9 +266,9 @@ async function main(): Promise<void> {
     let changes = 0;
     const flushTimes: number[] = [];
     const coalescer = new RefreshCoalescer(() => flushTimes.push(nowMs()));
-    const sub = model.onDidChange((c) => {
+    const sub = model.onDidChange(() => {
       changes++;
-      coalescer.push(c);
+      coalescer.push();
     });
     const lag = monitorEventLoopDelay({ resolution: 10 });
     const churnStart = nowMs();

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { loadCatalogFolders } from '../../src/domain/catalog';
+import { loadCatalogFolders } from '../../src/domain/catalogLoader';
 import { CodeMatcher, TermMatch } from '../../src/domain/codeMatcher';
 import {
   BENCH_DATA, BenchRow, benchScale, emit, fmtBytes, fmtMs, fmtRatio, log, median, nowMs, percentile, REPO_ROOT, seededRandom,

@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { projectNode } from '../../src/domain/nodeProjection';
-import { eventKey, projectEvent } from '../../src/domain/repairTimeline';
+import { eventKey, projectEvent } from '../../src/domain/repairEvent';
 import { ApiStandIn, KubeObject } from '../standin/apiServer';
 import { aksNodeName, makeNode, makeNoiseEvent, makeRepairEvent, RepairReason } from '../standin/fixtures';
 import { seededRandom } from './common';

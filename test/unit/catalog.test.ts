@@ -2,15 +2,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {
-  Catalog,
-  CatalogEntry,
-  CHECKLIST_ID,
-  loadCatalogFolders,
-  MONITORING_ID,
-  parseCatalogEntry,
-  UNKNOWN_ERROR_ID,
-} from '../../src/domain/catalog';
+import { Catalog, CHECKLIST_ID, MONITORING_ID, UNKNOWN_ERROR_ID } from '../../src/domain/catalog';
+import { CatalogEntry, parseCatalogEntry } from '../../src/domain/catalogEntry';
+import { loadCatalogFolders } from '../../src/domain/catalogLoader';
 
 // Tests compile to out/test/unit/, so the repo root is three levels up.
 const BUILTIN = path.resolve(__dirname, '../../../media/catalog');
@@ -124,6 +118,10 @@ describe('catalog', () => {
       }
     });
 
+    it('flags only InvalidParameter as ambiguous', () => {
+      assert.deepEqual(catalog.entries.filter((e) => e.ambiguous).map((e) => e.id), ['InvalidParameter']);
+    });
+
     it('warns that InvalidParameter is shared by unrelated Azure errors', () => {
       const entry = catalog.get('InvalidParameter');
       assert.ok(entry);
@@ -208,6 +206,28 @@ describe('catalog', () => {
       }
     });
 
+    it('reads "ambiguous" as true or false, and false when absent', () => {
+      const flagged = parseCatalogEntry(GOOD.replace('action: any', 'ambiguous: true\naction: any'), 'f', 'user');
+      assert.ok(flagged.ok, !flagged.ok ? flagged.error : '');
+      assert.equal(flagged.entry.ambiguous, true);
+      const plain = parseCatalogEntry(GOOD.replace('action: any', 'ambiguous: false\naction: any'), 'f', 'user');
+      assert.ok(plain.ok, !plain.ok ? plain.error : '');
+      assert.equal(plain.entry.ambiguous, false);
+      const absent = parseCatalogEntry(GOOD, 'f', 'user');
+      assert.ok(absent.ok);
+      assert.equal(absent.entry.ambiguous, false);
+    });
+
+    it('rejects an "ambiguous" that is not true or false', () => {
+      for (const value of ['yes', 'True', '1', '']) {
+        const r = parseCatalogEntry(GOOD.replace('action: any', `ambiguous: ${value}\naction: any`), 'f', 'user');
+        assert.equal(r.ok, false, value);
+        assert.ok(!r.ok && r.error.includes('invalid ambiguous') && r.error.includes('true|false'), `${value}: got ${!r.ok ? r.error : ''}`);
+      }
+      const listed = parseCatalogEntry(GOOD.replace('action: any', 'ambiguous:\n  - true\naction: any'), 'f', 'user');
+      assert.equal(listed.ok, false);
+    });
+
     it('defaults missing lists to empty and reads a single value as a list', () => {
       const r = parseCatalogEntry(withLine('docs', undefined).replace(/^ {2}- Node auto-repair.*\n/m, '').replace('related:\n  - unknown-error', 'related: monitoring'), 'f', 'user');
       assert.ok(r.ok, !r.ok ? r.error : '');
@@ -219,7 +239,7 @@ describe('catalog', () => {
   describe('Catalog', () => {
     function entry(id: string, extra: Partial<CatalogEntry> = {}): CatalogEntry {
       return {
-        id, title: id, kind: 'code', matches: [id], action: 'any', severity: 'error', summary: 's', firstStep: 'f',
+        id, title: id, kind: 'code', matches: [id], ambiguous: false, action: 'any', severity: 'error', summary: 's', firstStep: 'f',
         docs: [], related: [], body: '', source: `${id}.md`, origin: 'builtin', ...extra,
       };
     }

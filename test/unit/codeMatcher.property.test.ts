@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { CodeMatcher, looksLikeAutoRepairContext, type MatcherTerm, type TermMatch } from '../../src/domain/codeMatcher';
+import { looksLikeAutoRepairContext } from '../../src/domain/autoRepairContext';
+import { CodeMatcher, type MatcherTerm, type TermMatch } from '../../src/domain/codeMatcher';
 import { TERMS } from './matcherTerms';
 
 const matcher = new CodeMatcher(TERMS);

@@ -1,10 +1,14 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { AMBIGUOUS_CODES, CodeMatcher, looksLikeAutoRepairContext, type TermMatch } from '../../src/domain/codeMatcher';
+import { looksLikeAutoRepairContext } from '../../src/domain/autoRepairContext';
+import { loadCatalogFolders } from '../../src/domain/catalogLoader';
+import { CodeMatcher, type TermMatch } from '../../src/domain/codeMatcher';
 import { TERMS } from './matcherTerms';
 
 const FIXTURES = path.join(__dirname, '../../../test/fixtures/text');
+const BUILTIN = path.join(__dirname, '../../../media/catalog');
 
 function fixture(name: string): string {
   return fs.readFileSync(path.join(FIXTURES, name), 'utf8');
@@ -422,8 +426,29 @@ describe('codeMatcher', () => {
     });
 
     it('marks only InvalidParameter as ambiguous', () => {
-      assert.ok(AMBIGUOUS_CODES.has('InvalidParameter'));
-      assert.ok(!AMBIGUOUS_CODES.has('VMExtensionProvisioningError'));
+      const { catalog } = loadCatalogFolders([{ path: BUILTIN, origin: 'builtin' }]);
+      assert.ok(catalog.get('InvalidParameter')?.ambiguous);
+      assert.ok(!catalog.get('VMExtensionProvisioningError')?.ambiguous);
+    });
+
+    it('applies to a user entry flagged ambiguous as to InvalidParameter', () => {
+      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'matcher-test-'));
+      try {
+        fs.writeFileSync(path.join(tmp, 'QuotaExceeded.md'), [
+          '---', 'id: QuotaExceeded', 'title: Quota exceeded', 'kind: code', 'matches:', '  - QuotaExceeded', 'ambiguous: true',
+          'action: any', 'severity: error', 'summary: Out of quota.', 'firstStep: Ask for more.', '---', '', '# Quota', '',
+        ].join('\n'));
+        const { catalog, problems } = loadCatalogFolders([{ path: BUILTIN, origin: 'builtin' }, { path: tmp, origin: 'user' }]);
+        assert.deepEqual(problems, []);
+        const own = new CodeMatcher(catalog.terms());
+        const flagged = (text: string) => own.findAll(text).filter((m) => catalog.get(m.id)?.ambiguous);
+        const unrelated = 'Deployment failed. Code: QuotaExceeded';
+        assert.deepEqual(flagged(unrelated).map((m) => [m.id, looksLikeAutoRepairContext(unrelated, m)]), [['QuotaExceeded', false]]);
+        const repair = 'Warning  NodeRedeployError  node/aks-np-1-vmss000001  See error details here: QuotaExceeded';
+        assert.deepEqual(flagged(repair).map((m) => [m.id, looksLikeAutoRepairContext(repair, m)]), [['QuotaExceeded', true]]);
+      } finally {
+        fs.rmSync(tmp, { recursive: true, force: true });
+      }
     });
   });
 

@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { Catalog, loadCatalogFolders, parseCatalogEntry, type CatalogEntry } from '../../src/domain/catalog';
+import { Catalog } from '../../src/domain/catalog';
+import { parseCatalogEntry, type CatalogEntry } from '../../src/domain/catalogEntry';
+import { loadCatalogFolders } from '../../src/domain/catalogLoader';
 import { GuidanceRenderer, escapeHtml } from '../../src/guidance/guidanceRenderer';
 
 const REPO_ROOT = path.resolve(__dirname, '../../..');

@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { assessHealth, describeNode, describeNodeTooltip } from '../../src/domain/nodeHealth';
+import { describeNode, describeNodeTooltip } from '../../src/domain/nodeDescription';
+import { assessHealth } from '../../src/domain/nodeHealth';
 import { NodeSummary, SKIP_REASONS } from '../../src/domain/nodeProjection';
-import { buildTimeline, projectEvent, RepairEventRecord } from '../../src/domain/repairTimeline';
+import { projectEvent, type RepairEventRecord } from '../../src/domain/repairEvent';
+import { buildTimeline } from '../../src/domain/repairTimeline';
 
 const NOW = Date.parse('2024-05-14T10:00:00Z');
 const MIN = 60_000;

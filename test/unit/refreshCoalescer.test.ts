@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { RefreshBatch, RefreshCoalescer, type Clock } from '../../src/domain/refreshCoalescer';
+import { RefreshCoalescer, type Clock } from '../../src/domain/refreshCoalescer';
 
 /** A clock the test advances by hand. */
 class ManualClock implements Clock {
@@ -28,47 +28,48 @@ class ManualClock implements Clock {
 }
 
 describe('RefreshCoalescer', () => {
-  it('batches a burst into one refresh naming every changed node', () => {
+  it('batches a burst into one refresh', () => {
     const clock = new ManualClock();
-    const batches: RefreshBatch[] = [];
-    const c = new RefreshCoalescer((b) => batches.push(b), 250, 30, clock);
-    c.push({ nodes: ['a'], full: false });
-    c.push({ nodes: ['b', 'a'], full: false });
+    const batches: number[] = [];
+    const c = new RefreshCoalescer(() => batches.push(clock.now()), 250, 30, clock);
+    c.push();
+    c.push();
     clock.advance(29);
     assert.equal(batches.length, 0);
     clock.advance(1);
     assert.equal(batches.length, 1);
-    assert.deepEqual([...batches[0].nodes].sort(), ['a', 'b']);
-    assert.equal(batches[0].full, false);
+    clock.advance(1000);
+    assert.equal(batches.length, 1, 'nothing after the burst');
   });
 
-  it('refreshes at most once per interval under steady churn, losing no node', () => {
+  it('refreshes at most once per interval under steady churn, and after the last change', () => {
     const clock = new ManualClock();
-    const batches: RefreshBatch[] = [];
-    const c = new RefreshCoalescer((b) => batches.push(b), 250, 30, clock);
+    const batches: number[] = [];
+    const c = new RefreshCoalescer(() => batches.push(clock.now()), 250, 30, clock);
     // 1,000 changes a second for 10 s.
     for (let i = 0; i < 10_000; i++) {
-      c.push({ nodes: [`n${i % 5000}`], full: false });
+      c.push();
       clock.advance(1);
     }
     clock.advance(1000);
     assert.ok(batches.length <= 10 * 4 + 1, `${batches.length} refreshes in 10 s`);
     assert.ok(batches.length >= 10 * 3, 'still refreshes regularly');
-    const seen = new Set(batches.flatMap((b) => [...b.nodes]));
-    assert.equal(seen.size, 5000);
+    for (let i = 1; i < batches.length; i++) {
+      assert.ok(batches[i] - batches[i - 1] >= 250, `refreshes ${i - 1} and ${i} are ${batches[i] - batches[i - 1]} ms apart`);
+    }
+    assert.ok(batches[batches.length - 1] >= 10_000, 'the last change is delivered');
   });
 
-  it('carries a full redraw, and flushNow delivers at once', () => {
+  it('flushNow delivers at once', () => {
     const clock = new ManualClock();
-    const batches: RefreshBatch[] = [];
-    const c = new RefreshCoalescer((b) => batches.push(b), 250, 30, clock);
-    c.push({ nodes: [], full: true });
+    const batches: number[] = [];
+    const c = new RefreshCoalescer(() => batches.push(clock.now()), 250, 30, clock);
+    c.push();
     c.flushNow();
     assert.equal(batches.length, 1);
-    assert.equal(batches[0].full, true);
     c.flushNow();
     assert.equal(batches.length, 1, 'nothing pending, nothing delivered');
-    c.push({ nodes: ['x'], full: false });
+    c.push();
     c.dispose();
     clock.advance(1000);
     assert.equal(batches.length, 1, 'disposed: no late refresh');

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { NodeHealth } from '../../src/domain/nodeHealth';
-import { buildTimeline, projectEvent, RepairEventRecord } from '../../src/domain/repairTimeline';
+import { projectEvent, type RepairEventRecord } from '../../src/domain/repairEvent';
+import { buildTimeline } from '../../src/domain/repairTimeline';
 
 const NODE = 'aks-nodepool1-12345678-vmss000003';
 const DAY = '2024-05-14T';

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { loadCatalogFolders, type CatalogEntry } from '../../src/domain/catalog';
+import type { CatalogEntry } from '../../src/domain/catalogEntry';
+import { loadCatalogFolders } from '../../src/domain/catalogLoader';
 import { CatalogService } from '../../src/guidance/catalogService';
 import { GuidancePanel } from '../../src/guidance/guidancePanel';
 import { ErrorCodeTerminalLinkProvider } from '../../src/terminal/errorCodeTerminalLinkProvider';

@@ -6,8 +6,8 @@ import * as yaml from 'js-yaml';
 import * as vscode from 'vscode';
 import { aksNodeName, makeRepairEvent } from '../standin/fixtures';
 import { SIMULATED_CONTEXT, SIMULATED_NODES, startSimulatedCluster, type SimulatedCluster } from '../standin/simulatedCluster';
-import { ClusterSession } from '../../src/tree/clusterSession';
-import { RepairNotifier } from '../../src/tree/repairNotifier';
+import { RepairNotifier } from '../../src/notifications/repairNotifier';
+import { ClusterSession } from '../../src/session/clusterSession';
 import type { TreeNode } from '../../src/tree/treeNodes';
 
 /** globalState for a second session in the test. */
@@ -126,11 +126,10 @@ describe('Nodes view against the simulated AKS cluster', () => {
     const log = vscode.window.createOutputChannel('AKS notifier test', { log: true });
     const session = new ClusterSession(new MemoryMemento(), log);
     const shown: string[] = [];
-    const notifier = new RepairNotifier(session, { explain: () => undefined, revealNode: async () => undefined, showRepairActivity: async () => undefined }, async (message) => {
+    const notifier = new RepairNotifier(session, async (message) => {
       shown.push(message);
       return undefined;
     });
-    const subscriptions = [session.onDidChangeState((s) => notifier.onState(s)), session.onDidChangeModel((c) => notifier.onModelChange(c))];
     try {
       session.ensureStarted();
       await until('the second session to connect', () => session.state.kind === 'connected' && session.model.nodeNamesWithEvents().length > 0);
@@ -141,7 +140,6 @@ describe('Nodes view against the simulated AKS cluster', () => {
       await until('the notification', () => shown.length > 0, 15_000);
       assert.deepEqual(shown, [`Auto-repair reimage failed on ${name}: TooManyVMRedeploymentRequests.`]);
     } finally {
-      subscriptions.forEach((d) => d.dispose());
       notifier.dispose();
       session.dispose();
       log.dispose();

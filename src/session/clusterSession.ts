@@ -2,18 +2,18 @@ import * as vscode from 'vscode';
 import type { ClusterBackend, ClusterConnection, ClusterIdentity, ConnectionProblem, ConnectionState, Logger } from '../cluster/clusterTypes';
 import { redact } from '../cluster/redact';
 import { ClusterModel, type ClusterChange } from '../domain/clusterModel';
+import { MementoKeys, SETTINGS_SECTION, settingId, Settings } from '../ids';
 
 /** What the view shows about the connection: the backend's state, or why there is none yet. */
 export type SessionState =
   | { kind: 'idle' }
   | ConnectionState;
 
-const CONTEXT_STATE_KEY = 'aksNodeRepair.selectedContexts';
-
 /**
- * The connection to the current cluster, created when the Nodes view is first shown: loads the
- * cluster client bundle then (not at activation), follows the kubeconfig setting, switches
- * context, and hands model changes to the view.
+ * The connection to the current cluster, a service owned by the composition root: started when
+ * the Nodes view is first shown, it loads the cluster client bundle then (not at activation),
+ * follows the kubeconfig setting, switches context, and tells its subscribers (the view, the
+ * status bar, the notifier) about state and model changes.
  */
 export class ClusterSession implements vscode.Disposable {
   private backend?: ClusterBackend;
@@ -34,7 +34,7 @@ export class ClusterSession implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
-      if (this.started && e.affectsConfiguration('aksNodeRepair.kubeconfig')) {
+      if (this.started && e.affectsConfiguration(settingId(Settings.kubeconfig))) {
         this.log.info('The kubeconfig setting changed: reconnecting.');
         this.connect();
       }
@@ -87,8 +87,8 @@ export class ClusterSession implements vscode.Disposable {
 
   async switchContext(context: string): Promise<void> {
     const key = this.kubeconfigKey(this.kubeconfigOptions().settingPath);
-    const selected = { ...this.globalState.get<Record<string, string>>(CONTEXT_STATE_KEY, {}), [key]: context };
-    await this.globalState.update(CONTEXT_STATE_KEY, selected);
+    const selected = { ...this.globalState.get<Record<string, string>>(MementoKeys.selectedContexts, {}), [key]: context };
+    await this.globalState.update(MementoKeys.selectedContexts, selected);
     this.log.info(`Switching to context "${context}".`);
     this.started = true;
     this.connect();
@@ -107,7 +107,7 @@ export class ClusterSession implements vscode.Disposable {
       this.setState({ kind: 'failed', problem: backend.problem });
       return;
     }
-    this.currentModel = new ClusterModel();
+    this.currentModel = new ClusterModel({ onError: (what, err) => this.log.error(redact(`${what}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`)) });
     this.modelSubscription = this.currentModel.onDidChange((change) => this.modelChanged.fire(change));
     // A new model: the view redraws everything once.
     this.modelChanged.fire({ nodes: [], full: true });
@@ -142,16 +142,23 @@ export class ClusterSession implements vscode.Disposable {
         return mod.backend;
       } catch (err) {
         this.log.error(`Could not load the cluster client: ${String(err)}`);
-        return { problem: { kind: 'unknown', message: 'The Kubernetes client could not be loaded.', nextStep: 'Reinstall the extension; see the "AKS Node Auto-Repair" output for details.', detail: String(err) } };
+        return {
+          problem: {
+            kind: 'unknown',
+            message: vscode.l10n.t('The Kubernetes client could not be loaded.'),
+            nextStep: vscode.l10n.t('Reinstall the extension; see the "AKS Node Auto-Repair" output for details.'),
+            detail: String(err),
+          },
+        };
       }
     }
     return this.backend;
   }
 
   private kubeconfigOptions(): { settingPath?: string; context?: string } {
-    const setting = vscode.workspace.getConfiguration('aksNodeRepair').get<string>('kubeconfig', '').trim();
+    const setting = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<string>(Settings.kubeconfig, '').trim();
     const settingPath = setting ? expandHome(setting) : undefined;
-    const context = this.globalState.get<Record<string, string>>(CONTEXT_STATE_KEY, {})[this.kubeconfigKey(settingPath)];
+    const context = this.globalState.get<Record<string, string>>(MementoKeys.selectedContexts, {})[this.kubeconfigKey(settingPath)];
     return { settingPath, context };
   }
 

@@ -1,39 +1,39 @@
 import * as vscode from 'vscode';
 import type { ClusterChange } from '../domain/clusterModel';
 import { singleLine, truncate } from '../domain/format';
-import type { GuidanceTarget } from '../guidance/guidanceRenderer';
-import { ClusterSession, type SessionState } from './clusterSession';
-
-export interface NotifierActions {
-  explain(target: GuidanceTarget): void;
-  revealNode(name: string): Promise<void>;
-  /** Several nodes: filter the view to nodes with repair activity and show the first. */
-  showRepairActivity(names: readonly string[]): Promise<void>;
-}
+import { eventGuidance, type GuidanceTarget } from '../domain/guidanceTarget';
+import { CommandIds, SETTINGS_SECTION, Settings } from '../ids';
+import type { ClusterSession, SessionState } from '../session/clusterSession';
 
 /** How a notification is shown: `vscode.window.showWarningMessage`, or a recorder in tests. */
-export type ShowWarning = (message: string, ...actions: string[]) => Thenable<string | undefined>;
+export type ShowWarning = (message: string, ...items: vscode.MessageItem[]) => Thenable<vscode.MessageItem | undefined>;
 
 /** Several errors within this window become one notification. */
 const BATCH_MS = 2000;
 
 /**
  * Tells the user when a new auto-repair error arrives (not the ones already there when the
- * view connected). Setting `aksNodeRepair.notifyOnRepairError` turns it off.
+ * session connected). Setting `aksNodeRepair.notifyOnRepairError` turns it off. Subscribes to
+ * the session itself; its buttons run the extension's commands, so it needs no view.
  */
-export class RepairNotifier {
+export class RepairNotifier implements vscode.Disposable {
   private readonly seen = new Set<string>();
   private baselineTaken = false;
   private pending = new Map<string, GuidanceTarget>();
   private timer?: ReturnType<typeof setTimeout>;
+  private readonly subscriptions: vscode.Disposable[];
 
   constructor(
     private readonly session: ClusterSession,
-    private readonly actions: NotifierActions,
     private readonly show: ShowWarning = (message, ...items) => vscode.window.showWarningMessage(message, ...items),
-  ) {}
+  ) {
+    this.subscriptions = [
+      session.onDidChangeState((state) => this.onState(state)),
+      session.onDidChangeModel((change) => this.onModelChange(change)),
+    ];
+  }
 
-  onState(state: SessionState): void {
+  private onState(state: SessionState): void {
     if (state.kind === 'connecting') {
       // A new connection (or context): what is already on the cluster is not news.
       this.baselineTaken = false;
@@ -47,7 +47,7 @@ export class RepairNotifier {
     }
   }
 
-  onModelChange(change: ClusterChange): void {
+  private onModelChange(change: ClusterChange): void {
     if (!this.baselineTaken) {
       return;
     }
@@ -67,10 +67,7 @@ export class RepairNotifier {
       }
       this.seen.add(key);
       if (announce) {
-        this.pending.set(node, {
-          id: event.code ?? event.reason,
-          context: { node, reason: event.reason, code: event.code, message: event.message, seenAt: event.lastSeen ?? event.firstSeen },
-        });
+        this.pending.set(node, eventGuidance(node, event));
       }
     }
     if (this.pending.size > 0 && !this.timer) {
@@ -82,33 +79,37 @@ export class RepairNotifier {
     this.timer = undefined;
     const pending = [...this.pending.entries()];
     this.pending.clear();
-    if (pending.length === 0 || !vscode.workspace.getConfiguration('aksNodeRepair').get<boolean>('notifyOnRepairError', true)) {
+    if (pending.length === 0 || !vscode.workspace.getConfiguration(SETTINGS_SECTION).get<boolean>(Settings.notifyOnRepairError, true)) {
       return;
     }
     if (pending.length === 1) {
       const [node, target] = pending[0];
-      const what = target.context?.code ? target.context.code : 'no error code';
+      const what = target.context?.code ? truncate(singleLine(target.context.code), 80) : vscode.l10n.t('no error code');
       const action = target.context?.reason?.replace(/^Node(\w+)Error$/, '$1').toLowerCase() ?? 'repair';
-      void this.show(`Auto-repair ${action} failed on ${truncate(singleLine(node), 80)}: ${truncate(singleLine(what), 80)}.`, 'Explain', 'Show Node')
+      const explain: vscode.MessageItem = { title: vscode.l10n.t('Explain') };
+      const showNode: vscode.MessageItem = { title: vscode.l10n.t('Show Node') };
+      void this.show(vscode.l10n.t('Auto-repair {0} failed on {1}: {2}.', action, truncate(singleLine(node), 80), what), explain, showNode)
         .then((pick) => {
-          if (pick === 'Explain') {
-            this.actions.explain(target);
-          } else if (pick === 'Show Node') {
-            void this.actions.revealNode(node);
+          if (pick === explain) {
+            void vscode.commands.executeCommand(CommandIds.openGuidance, target);
+          } else if (pick === showNode) {
+            void vscode.commands.executeCommand(CommandIds.revealNode, node);
           }
         });
       return;
     }
     const names = pending.map(([n]) => n);
-    void this.show(`Auto-repair failed on ${names.length} nodes: ${truncate(names.join(', '), 160)}.`, 'Show Nodes')
+    const showNodes: vscode.MessageItem = { title: vscode.l10n.t('Show Nodes') };
+    void this.show(vscode.l10n.t('Auto-repair failed on {0} nodes: {1}.', names.length, truncate(singleLine(names.join(', ')), 160)), showNodes)
       .then((pick) => {
-        if (pick) {
-          void this.actions.showRepairActivity(names);
+        if (pick === showNodes) {
+          void vscode.commands.executeCommand(CommandIds.showRepairActivity, names);
         }
       });
   }
 
   dispose(): void {
+    vscode.Disposable.from(...this.subscriptions).dispose();
     if (this.timer) {
       clearTimeout(this.timer);
     }

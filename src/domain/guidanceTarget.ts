@@ -1,0 +1,71 @@
+/**
+ * What a guidance page is about: a catalog id, and where it was opened from (a node's failed
+ * step, one of its events, a notification, a pasted message). Shared by the tree, the notifier,
+ * hovers and commands; the lazy guidance bundle renders it but does not own it.
+ */
+
+import { capitalize } from './format';
+import type { RepairEventRecord } from './repairEvent';
+import type { RepairStep, RepairTimeline } from './repairTimeline';
+
+/** Where the guidance was opened from; all of it is untrusted text. */
+export interface GuidanceContext {
+  /** The code as written when it is not in the catalog, or the code an event named. */
+  readonly code?: string;
+  readonly node?: string;
+  readonly reason?: string;
+  readonly message?: string;
+  /** Epoch ms. */
+  readonly seenAt?: number;
+}
+
+export interface GuidanceTarget {
+  readonly id: string;
+  readonly context?: GuidanceContext;
+}
+
+/** The guidance for one event: its code's entry when it names one, else its reason's. */
+export function eventGuidance(node: string, event: RepairEventRecord): GuidanceTarget {
+  return {
+    id: event.code ?? event.reason,
+    context: { node, reason: event.reason, message: event.message, code: event.code, seenAt: event.lastSeen ?? event.firstSeen },
+  };
+}
+
+/** The guidance for a repair step: its Error event's, or the action's error reason when the step has none. */
+export function stepGuidance(node: string, step: RepairStep): GuidanceTarget {
+  const error = [...step.events].reverse().find((e) => e.phase === 'error');
+  if (error) {
+    return { id: step.code ?? error.reason, context: { ...eventGuidance(node, error).context, code: step.code } };
+  }
+  const reason = `Node${capitalize(step.action)}Error`;
+  return { id: step.code ?? reason, context: { node, reason, code: step.code } };
+}
+
+/** What "explain" on a node opens: its latest failure, or nothing. */
+export function nodeGuidance(node: string, timeline: RepairTimeline): GuidanceTarget | undefined {
+  return timeline.lastError ? stepGuidance(node, timeline.lastError) : undefined;
+}
+
+/** Latest time a JavaScript Date can hold. */
+const MAX_DATE_MS = 8.64e15;
+
+/**
+ * Where guidance was opened from arrives from command URIs, tree items and restored webview
+ * state: all untrusted. Keep short strings and a representable time only.
+ */
+export function sanitizeGuidanceContext(raw: unknown): GuidanceContext | undefined {
+  if (typeof raw !== 'object' || raw === null) {
+    return undefined;
+  }
+  const r = raw as Record<string, unknown>;
+  const str = (v: unknown, max: number) => (typeof v === 'string' ? v.slice(0, max) : undefined);
+  const seenAt = r.seenAt;
+  return {
+    code: str(r.code, 200),
+    node: str(r.node, 253),
+    reason: str(r.reason, 100),
+    message: str(r.message, 2000),
+    seenAt: typeof seenAt === 'number' && Number.isFinite(seenAt) && Math.abs(seenAt) <= MAX_DATE_MS ? seenAt : undefined,
+  };
+}

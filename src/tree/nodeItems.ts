@@ -1,0 +1,133 @@
+import * as vscode from 'vscode';
+import type { NodePool } from '../domain/clusterModel';
+import { capitalize, formatClock, formatDuration, singleLine, truncate } from '../domain/format';
+import { eventGuidance, stepGuidance, type GuidanceTarget } from '../domain/guidanceTarget';
+import { describeNode, describeNodeTooltip } from '../domain/nodeDescription';
+import type { NodeHealth } from '../domain/nodeHealth';
+import type { RepairEventRecord } from '../domain/repairEvent';
+import type { RepairStep } from '../domain/repairTimeline';
+import { CommandIds, contextValue, ItemTokens } from '../ids';
+import type { NodeSnapshot } from './treeFrame';
+
+/**
+ * Tree items for pools, nodes, repair steps, events and the expected next step, each built from
+ * one node snapshot. Cluster text (names, messages) goes into labels and plain-text tooltips only.
+ */
+
+export function poolItem(name: string, pool: NodePool | undefined, unhealthy: number): vscode.TreeItem {
+  const nodes = pool?.nodes.length ?? 0;
+  const item = new vscode.TreeItem(name || vscode.l10n.t('(no pool)'), unhealthy > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+  const count = nodes === 1 ? vscode.l10n.t('1 node') : vscode.l10n.t('{0} nodes', nodes);
+  item.description = unhealthy > 0 ? vscode.l10n.t('{0} · {1} unhealthy', count, unhealthy) : count;
+  item.iconPath = new vscode.ThemeIcon('layers');
+  item.contextValue = contextValue(ItemTokens.pool);
+  return item;
+}
+
+export function goneGroupItem(count: number): vscode.TreeItem {
+  const item = new vscode.TreeItem(vscode.l10n.t('No longer in the cluster'), vscode.TreeItemCollapsibleState.Collapsed);
+  item.description = count === 1 ? vscode.l10n.t('1 node with repair events in the last hour') : vscode.l10n.t('{0} nodes with repair events in the last hour', count);
+  item.tooltip = vscode.l10n.t('Nodes deleted or replaced (for example after a failed redeploy) whose auto-repair events the cluster still keeps.');
+  item.iconPath = new vscode.ThemeIcon('trash');
+  item.contextValue = contextValue(ItemTokens.gone);
+  return item;
+}
+
+export function nodeItem(node: NodeSnapshot, now: number): vscode.TreeItem {
+  const { summary, timeline, health } = node;
+  if (!summary || !health) {
+    return goneNodeItem(node);
+  }
+  const hasChildren = timeline.steps.length > 0 || timeline.otherEvents.length > 0;
+  const item = new vscode.TreeItem(summary.name, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  item.description = describeNode(summary, timeline, now);
+  item.tooltip = describeNodeTooltip(summary, timeline, now);
+  item.iconPath = nodeIcon(health, timeline.current !== undefined);
+  item.contextValue = contextValue(ItemTokens.node, timeline.lastError && ItemTokens.explainable);
+  item.accessibilityInformation = { label: `${summary.name}, ${item.description}` };
+  return item;
+}
+
+function goneNodeItem(node: NodeSnapshot): vscode.TreeItem {
+  const { name, timeline } = node;
+  const item = new vscode.TreeItem(name, timeline.steps.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  const last = timeline.lastError;
+  item.description = last
+    ? vscode.l10n.t('gone · {0} failed: {1}', last.action, last.code ? truncate(singleLine(last.code), 80) : vscode.l10n.t('no error code'))
+    : vscode.l10n.t('gone');
+  item.tooltip = vscode.l10n.t('{0} is no longer in the cluster. Its auto-repair events are kept for an hour.', name);
+  item.iconPath = new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground'));
+  item.contextValue = contextValue(ItemTokens.goneNode, last && ItemTokens.explainable);
+  return item;
+}
+
+export function stepItem(node: NodeSnapshot, step: RepairStep): vscode.TreeItem {
+  const title = capitalize(step.action);
+  const item = new vscode.TreeItem(step.attempt > 1 ? vscode.l10n.t('{0} (attempt {1})', title, step.attempt) : title, vscode.TreeItemCollapsibleState.Collapsed);
+  item.description = stepDescription(step);
+  item.iconPath = step.status === 'failed' ? new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'))
+    : step.status === 'running' ? new vscode.ThemeIcon('sync~spin') : new vscode.ThemeIcon('check');
+  item.tooltip = step.events.map((e) => `${formatClock(e.lastSeen ?? e.firstSeen)} ${e.reason}${e.count > 1 ? ` ×${e.count}` : ''}: ${singleLine(e.message)}`).join('\n');
+  item.contextValue = contextValue(ItemTokens.step, step.status === 'failed' && ItemTokens.failed, step.status === 'failed' && ItemTokens.explainable);
+  if (step.status === 'failed') {
+    item.command = guidanceCommand(stepGuidance(node.name, step), vscode.l10n.t('Explain this failure'));
+  }
+  return item;
+}
+
+export function eventItem(node: NodeSnapshot, event: RepairEventRecord): vscode.TreeItem {
+  const item = new vscode.TreeItem(event.reason || vscode.l10n.t('(no reason)'), vscode.TreeItemCollapsibleState.None);
+  const when = event.lastSeen ?? event.firstSeen;
+  item.description = `${formatClock(when)}${event.count > 1 ? ` ×${event.count}` : ''} · ${truncate(singleLine(event.message), 140)}`;
+  const heading = [event.reason, event.type && `(${event.type})`, event.source && vscode.l10n.t('from {0}', event.source)].filter(Boolean).join(' ');
+  item.tooltip = [heading, when !== undefined ? new Date(when).toISOString() : undefined, event.message].filter((l) => l !== undefined).join('\n');
+  item.iconPath = event.phase === 'error' || event.type === 'Warning' ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon('circle-small');
+  item.contextValue = contextValue(ItemTokens.event, event.action && ItemTokens.explainable);
+  if (event.action) {
+    item.command = guidanceCommand(eventGuidance(node.name, event), vscode.l10n.t('Explain this event'));
+  }
+  return item;
+}
+
+export function nextStepItem(node: NodeSnapshot, now: number): vscode.TreeItem {
+  const next = node.timeline.next;
+  const label = next && next.action !== 'none' ? vscode.l10n.t('Next: {0}', next.action) : vscode.l10n.t('Next: no further automatic step');
+  const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
+  const at = next?.at === undefined ? ''
+    : next.at > now ? vscode.l10n.t('expected in {0}', formatDuration(next.at - now)) : vscode.l10n.t('expected since {0}', formatClock(next.at));
+  item.description = [at, next?.note].filter(Boolean).join(' · ');
+  item.tooltip = next?.note;
+  item.iconPath = new vscode.ThemeIcon('debug-step-over');
+  return item;
+}
+
+function guidanceCommand(target: GuidanceTarget, title: string): vscode.Command {
+  return { command: CommandIds.openGuidance, title, arguments: [target] };
+}
+
+function stepDescription(step: RepairStep): string {
+  const when = formatClock(step.failed ?? step.ended ?? step.started ?? step.lastSeen);
+  const times = step.count > step.events.length ? ` · ×${step.count}` : '';
+  switch (step.status) {
+    case 'failed':
+      return vscode.l10n.t('failed: {0} · {1}', step.code ? truncate(singleLine(step.code), 80) : vscode.l10n.t('no error code'), when) + times;
+    case 'running':
+      return vscode.l10n.t('running since {0}', formatClock(step.started)) + times;
+    default:
+      return vscode.l10n.t('completed {0}', when) + times;
+  }
+}
+
+function nodeIcon(health: NodeHealth, repairing: boolean): vscode.ThemeIcon {
+  if (repairing) {
+    return new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('list.warningForeground'));
+  }
+  switch (health.state) {
+    case 'healthy':
+      return new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
+    case 'not-ready':
+      return new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
+    default:
+      return new vscode.ThemeIcon('question', new vscode.ThemeColor('list.warningForeground'));
+  }
+}
