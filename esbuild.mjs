@@ -57,16 +57,18 @@ const common = {
   sourcemap: !production,
   sourcesContent: false,
   external: ['vscode'],
-  logLevel: 'warning',
+  // Watch mode reports through watchReporter instead.
+  logLevel: watch ? 'silent' : 'warning',
 };
 
 /**
  * In watch mode, one "[watch] build started" / "[watch] build finished" pair around each round of
- * rebuilds (all three bundles): the background problem matcher in .vscode/tasks.json waits for them.
+ * rebuilds (all three bundles), and each error as two lines (`✘ [ERROR] text`, `    file:line:col:`)
+ * with no blank line between: the background problem matcher in .vscode/tasks.json reads exactly that.
  */
 let building = 0;
-const watchMarkers = {
-  name: 'watch-markers',
+const watchReporter = {
+  name: 'watch-reporter',
   setup(build) {
     if (!watch) {
       return;
@@ -76,7 +78,15 @@ const watchMarkers = {
         console.log('[watch] build started');
       }
     });
-    build.onEnd(() => {
+    build.onEnd((result) => {
+      const report = (mark, severity) => ({ text, location }) => {
+        console.error(`${mark} [${severity}] ${text}`);
+        if (location) {
+          console.error(`    ${location.file}:${location.line}:${location.column}:`);
+        }
+      };
+      result.errors.forEach(report('✘', 'ERROR'));
+      result.warnings.forEach(report('▲', 'WARNING'));
       if (--building === 0) {
         console.log('[watch] build finished');
       }
@@ -85,7 +95,7 @@ const watchMarkers = {
 };
 
 const bundle = (name, entry, plugins = []) => esbuild.context({
-  ...common, entryPoints: { [name]: entry }, outdir, metafile: true, plugins: [...plugins, writeMetafile(name), watchMarkers],
+  ...common, entryPoints: { [name]: entry }, outdir, metafile: true, plugins: [...plugins, writeMetafile(name), watchReporter],
 });
 
 const contexts = await Promise.all([

@@ -1,9 +1,11 @@
 // Guidance panel page script. Runs under a nonce CSP; talks to the extension only through
-// typed messages: open (catalog entry), external (https link), copy, back, index.
+// typed messages: open (catalog entry), external (https link), copy, back, index, manageTrust.
 // @ts-check
 (function () {
   // eslint-disable-next-line no-undef
   const vscode = acquireVsCodeApi();
+  // The extension hands in the page's state and the copy button's words (in the display language).
+  const { copyLabel = 'Copy', copiedLabel = 'Copied' } = document.body.dataset;
   const raw = document.body.dataset.state;
   if (raw) {
     try {
@@ -36,10 +38,10 @@
       const code = block && block.querySelector('code');
       if (code) {
         post({ type: 'copy', text: code.textContent || '' });
-        target.textContent = 'Copied';
-        setTimeout(() => { target.textContent = 'Copy'; }, 1500);
+        target.textContent = copiedLabel;
+        setTimeout(() => { target.textContent = copyLabel; }, 1500);
       }
-    } else if (action === 'back' || action === 'index') {
+    } else if (action === 'back' || action === 'index' || action === 'manageTrust') {
       event.preventDefault();
       post({ type: action });
     } else if (target.tagName === 'A') {

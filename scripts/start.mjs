@@ -29,7 +29,12 @@ run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.test.j
 
 const { startCodeServer, freePort } = require(path.join(root, 'out/test/harness/codeServer.js'));
 const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-repair-start-'));
-const folder = path.resolve(values.folder ?? path.join(root, 'test', 'fixtures', 'workspace'));
+// The sample workspace is copied outside this repository, so VS Code does not offer the repository's
+// git folder, and nothing a visitor edits lands in the checkout.
+const folder = values.folder ? path.resolve(values.folder) : path.join(stateDir, 'sample-workspace');
+if (!values.folder) {
+  fs.cpSync(path.join(root, 'test', 'fixtures', 'workspace'), folder, { recursive: true });
+}
 
 let kubeconfig = values.kubeconfig ?? process.env.KUBECONFIG;
 let cluster;
@@ -52,7 +57,7 @@ const server = await startCodeServer({
   stateDir,
   port,
   env: { KUBECONFIG: kubeconfig },
-  installExtensionFolders: [root],
+  installExtensionFolders: [root, path.join(root, 'scripts', 'start-layout')],
 });
 console.log(`\nAKS Node Auto-Repair is running in VS Code at ${server.url}/?folder=${encodeURIComponent(folder)}`);
 console.log('Open that address in a browser; the "AKS Auto-Repair" icon is in the activity bar. Ctrl+C stops.');

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { CommandManager } from './commands/commandManager';
 import { CopyDescribeNodeCommand, CopyEventsCommand } from './commands/copyKubectlCommands';
@@ -32,6 +33,10 @@ export interface ExtensionApi {
 /** The composition root: builds the services once and hands them to what needs them. */
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const started = performance.now();
+  // src/domain strings go through this bundle's own copy of @vscode/l10n: hand it VS Code's bundle.
+  if (vscode.l10n.bundle) {
+    l10n.config({ contents: vscode.l10n.bundle });
+  }
   const log = vscode.window.createOutputChannel(LOG_CHANNEL_NAME, { log: true });
   const catalog = new CatalogService(context.extensionUri, log);
   const guidance = new GuidancePanel(context.extensionUri, catalog, log);

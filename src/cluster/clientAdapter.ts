@@ -10,8 +10,8 @@ import type { Logger } from './clusterTypes';
 import type { ListPage, ListQuery, ResourceApi, WatchQuery } from './reflector';
 
 export type ClientNode = typeof import('@kubernetes/client-node', { with: { 'resolution-mode': 'import' } });
-export type KubeConfig = InstanceType<ClientNode['KubeConfig']>;
-export type CoreV1Api = InstanceType<ClientNode['CoreV1Api']>;
+type KubeConfig = InstanceType<ClientNode['KubeConfig']>;
+type CoreV1Api = InstanceType<ClientNode['CoreV1Api']>;
 export type ClientLoader = () => Promise<ClientNode>;
 
 export interface ApiClientSettings {
@@ -26,7 +26,7 @@ export interface ApiClientSettings {
  * KubeConfig until they expire, so fresh credentials mean a new ApiClient.
  */
 export class ApiClient implements ResourceApi {
-  readonly core: CoreV1Api;
+  private readonly core: CoreV1Api;
   private readonly watcher: InstanceType<ClientNode['Watch']>;
 
   constructor(private readonly k8s: ClientNode, readonly kc: KubeConfig, private readonly settings: ApiClientSettings, log: Logger) {

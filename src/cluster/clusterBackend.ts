@@ -4,6 +4,8 @@
  * @kubernetes/client-node. No `vscode` import here: this layer is tested under plain Node.
  */
 
+import * as l10n from '@vscode/l10n';
+
 import type { ClientNode } from './clientAdapter';
 import type { ClusterBackend, ClusterConnection, ConnectOptions, KubeconfigOptions, KubeconfigResult } from './clusterTypes';
 import { LiveClusterConnection } from './connection';
@@ -20,6 +22,11 @@ export async function loadClient(): Promise<ClientNode> {
 }
 
 export const backend: ClusterBackend = {
+  setL10nBundle(contents: Record<string, string> | undefined): void {
+    if (contents) {
+      l10n.config({ contents });
+    }
+  },
   readKubeconfig(options: KubeconfigOptions): KubeconfigResult {
     const resolved = resolveKubeconfig(options);
     return resolved.ok ? { ok: true, identity: resolved.value.identity } : resolved;

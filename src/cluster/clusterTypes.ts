@@ -97,6 +97,11 @@ export type KubeconfigResult =
   | { ok: false; problem: ConnectionProblem };
 
 export interface ClusterBackend {
+  /**
+   * The extension's loaded l10n bundle (`vscode.l10n.bundle`), for the messages this layer
+   * writes: the cluster bundle has its own copy of @vscode/l10n. Undefined keeps English.
+   */
+  setL10nBundle(contents: Record<string, string> | undefined): void;
   readKubeconfig(options: KubeconfigOptions): KubeconfigResult;
   connect(options: ConnectOptions): ClusterConnection;
 }

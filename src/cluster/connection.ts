@@ -4,6 +4,8 @@
  * full relist, so nothing that happened during an outage is missed.
  */
 
+import * as l10n from '@vscode/l10n';
+
 import { backoffDelay, sleep } from './backoff';
 import type { ClientLoader } from './clientAdapter';
 import { httpStatus, isAbort } from './clientErrors';
@@ -142,7 +144,7 @@ export class LiveClusterConnection implements ClusterConnection {
         await sleep(Infinity, wait.signal);
         continue;
       }
-      const classified = this.classify(failure, 'watching');
+      const classified = this.classify(failure, l10n.t('watching the cluster'));
       this.attempt++;
       const delayMs = backoffDelay(this.attempt, classified.retryAfterMs, this.settings);
       this.logProblem('warn', classified.problem);
@@ -246,10 +248,11 @@ export class LiveClusterConnection implements ClusterConnection {
   }
 
   private forbidEvents(err: unknown): void {
-    const problem = this.classify(err, 'listing node events').problem;
-    const detail = problem.message.replace(/^Not permitted \(403 Forbidden\) while listing node events:?\s*/, '');
-    this.eventsWarning = `Events are not permitted (403)${detail ? `: ${detail}` : ''}`;
-    this.log.warn(`${this.eventsWarning}. Nodes are still shown; events are tried again in ${Math.round(this.settings.forbiddenRetryMs / 1000)} s or on refresh`);
+    const { serverMessage } = this.classify(err, l10n.t('listing node events'));
+    this.eventsWarning = serverMessage
+      ? l10n.t('Events are not permitted (403): {0}', serverMessage)
+      : l10n.t('Events are not permitted (403)');
+    this.log.warn(`Events are not permitted (403)${serverMessage ? `: ${serverMessage}` : ''}. Nodes are still shown; events are tried again in ${Math.round(this.settings.forbiddenRetryMs / 1000)} s or on refresh`);
   }
 
   /** A relist with one immediate retry after a 401, with fresh credentials. */
@@ -270,7 +273,7 @@ export class LiveClusterConnection implements ClusterConnection {
       return { problem: err.problem };
     }
     if (isAbort(err)) {
-      return { problem: { kind: 'unknown', message: 'The connection was interrupted', nextStep: 'Refresh' } };
+      return { problem: { kind: 'unknown', message: l10n.t('The connection was interrupted'), nextStep: l10n.t('Refresh') } };
     }
     return classifyError(err, { ...this.credentials.problemContext(doing), log: this.log });
   }

@@ -5,6 +5,9 @@
  * a stuck plugin cannot hang the connection.
  */
 
+import * as l10n from '@vscode/l10n';
+
+import { CliCommands } from './cliCommands';
 import { ApiClient, ApiClientSettings, ClientLoader, ClientNode } from './clientAdapter';
 import { httpStatus, isSpawnFailure } from './clientErrors';
 import type { ClusterIdentity, KubeconfigOptions, Logger } from './clusterTypes';
@@ -144,8 +147,8 @@ export class Credentials {
     } catch (err) {
       throw new FatalProblem({
         kind: 'kubeconfig-invalid', file: resolved.identity.files[0],
-        message: `The kubeconfig could not be loaded: ${redact(String((err as Error).message ?? err), resolved.secrets)}`,
-        nextStep: 'Check the file, or get fresh credentials with "az aks get-credentials"',
+        message: l10n.t('The kubeconfig could not be loaded: {0}', redact(String((err as Error).message ?? err), resolved.secrets)),
+        nextStep: l10n.t('Check the file, or get fresh credentials with "{0}"', CliCommands.getCredentials),
       });
     }
     return new ApiClient(k8s, kc, this.settings, this.log);
@@ -166,10 +169,10 @@ export class Credentials {
         throw new FatalProblem({
           kind: 'exec-failed',
           command,
-          message: `The credential plugin "${command}" did not answer within ${Math.round(timeoutMs / 1000)} s; it may be waiting for an interactive login`,
+          message: l10n.t('The credential plugin "{0}" did not answer within {1} s; it may be waiting for an interactive login', command, Math.round(timeoutMs / 1000)),
           nextStep: /kubelogin/i.test(command)
-            ? 'Run "az login", then "kubelogin convert-kubeconfig -l azurecli" so kubelogin uses the Azure CLI login, then Refresh'
-            : 'Run the plugin once in a terminal to complete its login, then Refresh',
+            ? l10n.t('Run "{0}", then "{1}" so kubelogin uses the Azure CLI login, then Refresh', CliCommands.azLogin, CliCommands.kubeloginConvert)
+            : l10n.t('Run the plugin once in a terminal to complete its login, then Refresh'),
         });
       }
       if (command) {
@@ -178,8 +181,8 @@ export class Credentials {
       }
       throw new FatalProblem({
         kind: 'kubeconfig-invalid', file: resolved.identity.files[0],
-        message: `The kubeconfig's credentials could not be read: ${redact((err as Error).message ?? String(err), resolved.secrets).split('\n')[0]}`,
-        nextStep: 'Check the certificate and key files the kubeconfig names, or get fresh credentials with "az aks get-credentials"',
+        message: l10n.t('The kubeconfig\'s credentials could not be read: {0}', redact((err as Error).message ?? String(err), resolved.secrets).split('\n')[0]),
+        nextStep: l10n.t('Check the certificate and key files the kubeconfig names, or get fresh credentials with "{0}"', CliCommands.getCredentials),
       });
     }
   }

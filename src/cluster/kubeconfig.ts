@@ -9,8 +9,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+import * as l10n from '@vscode/l10n';
 import { load as loadYaml } from 'js-yaml';
 
+import { expandHome } from '../domain/homePath';
+import { settingId, Settings } from '../ids';
+import { CliCommands } from './cliCommands';
 import type { ClusterIdentity, ConnectionProblem, KubeconfigOptions } from './clusterTypes';
 import { oneLine } from './redact';
 
@@ -29,7 +33,10 @@ export type Resolved<T> = { ok: true; value: T } | { ok: false; problem: Connect
 type Entry = Record<string, unknown>;
 type Section = 'clusters' | 'users' | 'contexts';
 
-const GET_CREDENTIALS = 'Run "az aks get-credentials --resource-group <group> --name <cluster>", or set "aksNodeRepair.kubeconfig" to your kubeconfig file';
+/** A function, not a constant: the cluster bundle's l10n is configured after this module loads. */
+function getCredentialsStep(): string {
+  return l10n.t('Run "{0}", or set "{1}" to your kubeconfig file', CliCommands.getCredentials, settingId(Settings.kubeconfig));
+}
 
 /** The files to read, in precedence order, and whether they came from the setting. */
 function kubeconfigFiles(options: KubeconfigOptions): { files: string[]; source: 'setting' | 'KUBECONFIG' | 'default' } {
@@ -68,14 +75,16 @@ export function resolveKubeconfig(options: KubeconfigOptions): Resolved<Resolved
       if (code === 'ENOENT' || code === 'ENOTDIR') {
         return fail({
           kind: 'kubeconfig-missing', file,
-          message: `No kubeconfig file at ${file}`,
-          nextStep: source === 'setting' ? 'Check the "aksNodeRepair.kubeconfig" setting, or clear it to use KUBECONFIG or ~/.kube/config' : GET_CREDENTIALS,
+          message: l10n.t('No kubeconfig file at {0}', file),
+          nextStep: source === 'setting'
+            ? l10n.t('Check the "{0}" setting, or clear it to use KUBECONFIG or ~/.kube/config', settingId(Settings.kubeconfig))
+            : getCredentialsStep(),
         });
       }
       return fail({
         kind: 'kubeconfig-invalid', file,
-        message: `Cannot read kubeconfig ${file}: ${oneLine((err as Error).message)}`,
-        nextStep: 'Check the file and its permissions',
+        message: l10n.t('Cannot read kubeconfig {0}: {1}', file, oneLine((err as Error).message)),
+        nextStep: l10n.t('Check the file and its permissions'),
       });
     }
     read.push(file);
@@ -91,12 +100,12 @@ export function resolveKubeconfig(options: KubeconfigOptions): Resolved<Resolved
         continue;
       }
       if (!Array.isArray(entries)) {
-        return invalid(file, `"${section}" is not a list`);
+        return invalid(file, l10n.t('Kubeconfig {0} is invalid: "{1}" is not a list', file, section));
       }
       for (const [i, entry] of entries.entries()) {
         const name = asRecord(entry)?.name;
         if (typeof name !== 'string' || name.length === 0) {
-          return invalid(file, `${section}[${i}] has no name`);
+          return invalid(file, l10n.t('Kubeconfig {0} is invalid: {1}[{2}] has no name', file, section, i));
         }
         if (!merged[section].has(name)) {
           merged[section].set(name, absolutePaths(section, asRecord(entry) ?? {}, dir));
@@ -112,43 +121,51 @@ export function resolveKubeconfig(options: KubeconfigOptions): Resolved<Resolved
   if (read.length === 0) {
     return fail({
       kind: 'kubeconfig-missing', file: files[0],
-      message: files.length === 1 ? `No kubeconfig file at ${files[0]}` : `None of the KUBECONFIG files exist: ${files.join(', ')}`,
-      nextStep: GET_CREDENTIALS,
+      message: files.length === 1
+        ? l10n.t('No kubeconfig file at {0}', files[0])
+        : l10n.t('None of the KUBECONFIG files exist: {0}', files.join(', ')),
+      nextStep: getCredentialsStep(),
     });
   }
 
   const contexts = [...merged.contexts.keys()];
-  const contextList = contexts.length > 0 ? contexts.join(', ') : 'none';
+  const contextList = contexts.join(', ');
   const wanted = options.context?.trim() || currentContext;
   if (!wanted) {
     return fail({
       kind: 'no-context', file: read[0],
-      message: `The kubeconfig sets no current context (contexts: ${contextList})`,
-      nextStep: contexts.length > 0 ? `Run "kubectl config use-context <name>" with one of: ${contextList}` : GET_CREDENTIALS,
+      message: contexts.length > 0
+        ? l10n.t('The kubeconfig sets no current context (contexts: {0})', contextList)
+        : l10n.t('The kubeconfig sets no current context and has no contexts'),
+      nextStep: contexts.length > 0
+        ? l10n.t('Run "{0}" with one of: {1}', CliCommands.useContext, contextList)
+        : getCredentialsStep(),
     });
   }
   const context = asRecord(merged.contexts.get(wanted)?.context);
   if (!merged.contexts.has(wanted)) {
     return fail({
       kind: 'no-context', file: read[0],
-      message: `Context "${wanted}" is not in the kubeconfig (contexts: ${contextList})`,
-      nextStep: contexts.length > 0 ? `Choose one of: ${contextList}` : GET_CREDENTIALS,
+      message: contexts.length > 0
+        ? l10n.t('Context "{0}" is not in the kubeconfig (contexts: {1})', wanted, contextList)
+        : l10n.t('Context "{0}" is not in the kubeconfig, which has no contexts', wanted),
+      nextStep: contexts.length > 0 ? l10n.t('Choose one of: {0}', contextList) : getCredentialsStep(),
     });
   }
   const clusterName = typeof context?.cluster === 'string' ? context.cluster : '';
   const userName = typeof context?.user === 'string' ? context.user : '';
   const cluster = asRecord(merged.clusters.get(clusterName)?.cluster);
   if (!cluster) {
-    return invalid(read[0], `context "${wanted}" names cluster "${clusterName}", which is not defined`);
+    return invalid(read[0], l10n.t('Kubeconfig {0} is invalid: context "{1}" names cluster "{2}", which is not defined', read[0], wanted, clusterName));
   }
   const server = cluster.server;
   if (typeof server !== 'string' || server.length === 0) {
-    return invalid(read[0], `cluster "${clusterName}" has no server`);
+    return invalid(read[0], l10n.t('Kubeconfig {0} is invalid: cluster "{1}" has no server', read[0], clusterName));
   }
   const userEntry = merged.users.get(userName);
   const user = asRecord(userEntry?.user) ?? {};
   if (userName && !userEntry) {
-    return invalid(read[0], `context "${wanted}" names user "${userName}", which is not defined`);
+    return invalid(read[0], l10n.t('Kubeconfig {0} is invalid: context "{1}" names user "{2}", which is not defined', read[0], wanted, userName));
   }
 
   const config = {
@@ -180,8 +197,11 @@ function parseDocument(text: string, file: string): Resolved<Entry> {
     doc = loadYaml(text, { filename: file });
   } catch (err) {
     const e = err as { reason?: string; mark?: { line?: number; column?: number }; message?: string };
-    const where = e.mark?.line !== undefined ? ` (line ${e.mark.line + 1}, column ${(e.mark.column ?? 0) + 1})` : '';
-    return invalid(file, `not valid YAML: ${oneLine(e.reason ?? e.message ?? String(err), 200)}${where}`, oneLine(e.message ?? String(err), 2000));
+    const reason = oneLine(e.reason ?? e.message ?? String(err), 200);
+    const message = e.mark?.line !== undefined
+      ? l10n.t('Kubeconfig {0} is not valid YAML: {1} (line {2}, column {3})', file, reason, e.mark.line + 1, (e.mark.column ?? 0) + 1)
+      : l10n.t('Kubeconfig {0} is not valid YAML: {1}', file, reason);
+    return invalid(file, message, oneLine(e.message ?? String(err), 2000));
   }
   // An empty file is an empty kubeconfig, as for kubectl.
   if (doc === undefined || doc === null) {
@@ -189,7 +209,7 @@ function parseDocument(text: string, file: string): Resolved<Entry> {
   }
   const record = asRecord(doc);
   if (!record) {
-    return invalid(file, 'not a kubeconfig (the document is not a mapping)');
+    return invalid(file, l10n.t('{0} is not a kubeconfig (the document is not a mapping)', file));
   }
   return { ok: true, value: record };
 }
@@ -216,19 +236,16 @@ function absolutePaths(section: Section, entry: Entry, dir: string): Entry {
   return { ...entry, [inner]: copy };
 }
 
-function expandHome(file: string, home: string): string {
-  return file === '~' ? home : file.startsWith('~/') || file.startsWith('~\\') ? path.join(home, file.slice(2)) : file;
-}
-
 function asRecord(value: unknown): Entry | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Entry : undefined;
 }
 
-function invalid(file: string, reason: string, detail?: string): { ok: false; problem: ConnectionProblem } {
+/** `message` says what is wrong with `file`, in one localized sentence. */
+function invalid(file: string, message: string, detail?: string): { ok: false; problem: ConnectionProblem } {
   return fail({
     kind: 'kubeconfig-invalid', file,
-    message: `Kubeconfig ${file} is ${reason.startsWith('not ') ? '' : 'invalid: '}${reason}`,
-    nextStep: `Check the file ${file}, or get fresh credentials with "az aks get-credentials"`,
+    message,
+    nextStep: l10n.t('Check the file {0}, or get fresh credentials with "{1}"', file, CliCommands.getCredentials),
     ...(detail ? { detail } : {}),
   });
 }

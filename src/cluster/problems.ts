@@ -3,6 +3,10 @@
  * on: what happened, in one line, and what to do next.
  */
 
+import * as l10n from '@vscode/l10n';
+
+import { LOG_CHANNEL_NAME } from '../ids';
+import { CliCommands } from './cliCommands';
 import type { ConnectionProblem, Logger } from './clusterTypes';
 import {
   causeCode, describe, errorMessage, httpStatus, isFetchFailure, isPlainError, isSpawnFailure, isTimeout,
@@ -15,8 +19,8 @@ export interface ProblemContext {
   readonly server: string;
   /** The exec credential plugin command, when the user has one. */
   readonly execCommand?: string;
-  /** What was being done, e.g. "listing nodes". */
-  readonly doing?: string;
+  /** What was being done, localized, for "… while {0}": e.g. "listing node events". */
+  readonly doing: string;
   /** Exact strings to redact. */
   readonly secrets?: readonly string[];
   /** For what the classification itself could not read (an error body that is not JSON). */
@@ -27,6 +31,8 @@ export interface ClassifiedProblem {
   readonly problem: ConnectionProblem;
   /** From a 429/503 Retry-After. */
   readonly retryAfterMs?: number;
+  /** The API server's own words (its Status message), redacted, when it answered with one. */
+  readonly serverMessage?: string;
 }
 
 /** A problem that needs the user (kubeconfig, missing plugin, stuck plugin): not retried until refresh(). */
@@ -54,32 +60,34 @@ const TLS_CODES = new Set([
 
 export function classifyError(err: unknown, ctx: ProblemContext): ClassifiedProblem {
   const secrets = ctx.secrets ?? [];
-  const doing = ctx.doing ? ` while ${ctx.doing}` : '';
+  const { doing, server } = ctx;
   const detail = redact(describe(err), secrets);
   const status = httpStatus(err);
 
   if (status !== undefined) {
     const body = parseBody(err, ctx.log, secrets);
     const serverMessage = statusMessage(body, secrets);
-    const suffix = serverMessage ? `: ${serverMessage}` : '';
     if (status === 401) {
       return {
         problem: {
           kind: 'unauthorized', detail,
-          message: `The cluster rejected the credentials (401 Unauthorized)${doing}`,
+          message: l10n.t('The cluster rejected the credentials (401 Unauthorized) while {0}', doing),
           nextStep: ctx.execCommand && isKubelogin(ctx.execCommand)
-            ? 'Sign in again ("az login"), and make sure the kubeconfig uses kubelogin: run "kubelogin convert-kubeconfig -l azurecli"'
-            : 'Get fresh credentials: run "az aks get-credentials --resource-group <group> --name <cluster>"',
+            ? l10n.t('Sign in again ("{0}"), and make sure the kubeconfig uses kubelogin: run "{1}"', CliCommands.azLogin, CliCommands.kubeloginConvert)
+            : l10n.t('Get fresh credentials: run "{0}"', CliCommands.getCredentials),
           ...(ctx.execCommand ? { command: ctx.execCommand } : {}),
         },
       };
     }
     if (status === 403) {
       return {
+        serverMessage,
         problem: {
           kind: 'forbidden', detail,
-          message: `Not permitted (403 Forbidden)${doing}${suffix}`,
-          nextStep: 'Ask a cluster admin for a role that can list and watch nodes and events (e.g. "Azure Kubernetes Service RBAC Reader")',
+          message: serverMessage
+            ? l10n.t('Not permitted (403 Forbidden) while {0}: {1}', doing, serverMessage)
+            : l10n.t('Not permitted (403 Forbidden) while {0}', doing),
+          nextStep: l10n.t('Ask a cluster admin for a role that can list and watch nodes and events (e.g. "{0}")', 'Azure Kubernetes Service RBAC Reader'),
         },
       };
     }
@@ -87,20 +95,26 @@ export function classifyError(err: unknown, ctx: ProblemContext): ClassifiedProb
     if (status === 429 || status >= 500) {
       return {
         retryAfterMs,
+        serverMessage,
         problem: {
           kind: 'server-error', detail,
           message: status === 429
-            ? `The API server is throttling requests (429 Too Many Requests)${doing}`
-            : `The API server failed (${status})${doing}${suffix}`,
-          nextStep: 'Wait: the extension retries on its own. If it persists, check the cluster\'s health in the Azure portal',
+            ? l10n.t('The API server is throttling requests (429 Too Many Requests) while {0}', doing)
+            : serverMessage
+              ? l10n.t('The API server failed ({0}) while {1}: {2}', status, doing, serverMessage)
+              : l10n.t('The API server failed ({0}) while {1}', status, doing),
+          nextStep: l10n.t('Wait: the extension retries on its own. If it persists, check the cluster\'s health in the Azure portal'),
         },
       };
     }
     return {
+      serverMessage,
       problem: {
         kind: 'unknown', detail,
-        message: `The API server answered ${status}${doing}${suffix}`,
-        nextStep: 'Check the log (Output › AKS Node Auto-Repair) for details',
+        message: serverMessage
+          ? l10n.t('The API server answered {0} while {1}: {2}', status, doing, serverMessage)
+          : l10n.t('The API server answered {0} while {1}', status, doing),
+        nextStep: l10n.t('Check the log (Output › {0}) for details', LOG_CHANNEL_NAME),
       },
     };
   }
@@ -109,8 +123,8 @@ export function classifyError(err: unknown, ctx: ProblemContext): ClassifiedProb
     return {
       problem: {
         kind: 'timeout', detail,
-        message: `The API server at ${ctx.server} did not answer in time${doing}`,
-        nextStep: 'Check your network, VPN or proxy; the extension retries on its own',
+        message: l10n.t('The API server at {0} did not answer in time while {1}', server, doing),
+        nextStep: l10n.t('Check your network, VPN or proxy; the extension retries on its own'),
       },
     };
   }
@@ -120,8 +134,8 @@ export function classifyError(err: unknown, ctx: ProblemContext): ClassifiedProb
     return {
       problem: {
         kind: 'tls', detail,
-        message: `The API server's certificate at ${ctx.server} was not accepted (${code})`,
-        nextStep: 'Get fresh credentials ("az aks get-credentials") so the kubeconfig holds the cluster\'s current CA; check any TLS-inspecting proxy',
+        message: l10n.t('The API server\'s certificate at {0} was not accepted ({1})', server, code),
+        nextStep: l10n.t('Get fresh credentials ("{0}") so the kubeconfig holds the cluster\'s current CA; check any TLS-inspecting proxy', CliCommands.getCredentials),
       },
     };
   }
@@ -129,8 +143,10 @@ export function classifyError(err: unknown, ctx: ProblemContext): ClassifiedProb
     return {
       problem: {
         kind: 'unreachable', detail,
-        message: `Cannot reach the API server at ${ctx.server}${code ? ` (${code})` : ''}`,
-        nextStep: 'Check your network, VPN or proxy, and that the cluster is running ("az aks show"); private clusters need a connection to their virtual network',
+        message: code
+          ? l10n.t('Cannot reach the API server at {0} ({1})', server, code)
+          : l10n.t('Cannot reach the API server at {0}', server),
+        nextStep: l10n.t('Check your network, VPN or proxy, and that the cluster is running ("{0}"); private clusters need a connection to their virtual network', CliCommands.showCluster),
       },
     };
   }
@@ -142,8 +158,8 @@ export function classifyError(err: unknown, ctx: ProblemContext): ClassifiedProb
   return {
     problem: {
       kind: 'unknown', detail,
-      message: `Unexpected error${doing}: ${oneLine(errorMessage(err), 200, secrets)}`,
-      nextStep: 'Check the log (Output › AKS Node Auto-Repair) for details, then refresh',
+      message: l10n.t('Unexpected error while {0}: {1}', doing, oneLine(errorMessage(err), 200, secrets)),
+      nextStep: l10n.t('Check the log (Output › {0}) for details, then refresh', LOG_CHANNEL_NAME),
     },
   };
 }
@@ -156,18 +172,18 @@ export function execProblem(err: unknown, command: string, secrets: readonly str
   if (missing) {
     return {
       kind: 'exec-failed', command,
-      message: `The credential plugin "${command}" was not found`,
+      message: l10n.t('The credential plugin "{0}" was not found', command),
       nextStep: kubelogin
-        ? 'Install kubelogin ("az aks install-cli") and make sure it is on the PATH VS Code sees, or run "kubelogin convert-kubeconfig -l azurecli"'
-        : `Install "${base}" and make sure it is on the PATH VS Code sees (restart VS Code after changing PATH)`,
+        ? l10n.t('Install kubelogin ("{0}") and make sure it is on the PATH VS Code sees, or run "{1}"', CliCommands.installCli, CliCommands.kubeloginConvert)
+        : l10n.t('Install "{0}" and make sure it is on the PATH VS Code sees (restart VS Code after changing PATH)', base),
       detail: redact(describe(err), secrets),
     };
   }
   if (isSpawnFailure(err)) {
     return {
       kind: 'exec-failed', command,
-      message: `The credential plugin "${command}" could not be started (${String((err as { code?: unknown }).code ?? 'error')})`,
-      nextStep: `Check that "${command}" is an executable file`,
+      message: l10n.t('The credential plugin "{0}" could not be started ({1})', command, String((err as { code?: unknown }).code ?? 'error')),
+      nextStep: l10n.t('Check that "{0}" is an executable file', command),
       detail: redact(describe(err), secrets),
     };
   }
@@ -176,10 +192,12 @@ export function execProblem(err: unknown, command: string, secrets: readonly str
   const first = oneLine(stderr, 200);
   return {
     kind: 'exec-failed', command,
-    message: first ? `The credential plugin "${base}" failed: ${first}` : `The credential plugin "${base}" failed`,
+    message: first
+      ? l10n.t('The credential plugin "{0}" failed: {1}', base, first)
+      : l10n.t('The credential plugin "{0}" failed', base),
     nextStep: kubelogin
-      ? 'Sign in again ("az login"), then run "kubelogin convert-kubeconfig -l azurecli"'
-      : `Run "${base}" in a terminal to see why it fails`,
+      ? l10n.t('Sign in again ("{0}"), then run "{1}"', CliCommands.azLogin, CliCommands.kubeloginConvert)
+      : l10n.t('Run "{0}" in a terminal to see why it fails', base),
     detail: stderr || redact(describe(err), secrets),
   };
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { CommandIds } from '../commandIds';
+import { CommandIds } from '../ids';
 import { UNKNOWN_ERROR_ID } from '../domain/catalog';
 import type { CatalogEntry } from '../domain/catalogEntry';
 import { CatalogService } from '../guidance/catalogService';
@@ -53,8 +53,8 @@ export class ExplainErrorCommand {
 
   private pick(initial: string | undefined): Promise<GuidanceTarget | undefined> {
     const qp = vscode.window.createQuickPick<EntryItem>();
-    qp.title = 'Explain Auto-Repair Error';
-    qp.placeholder = 'Pick a code or event reason, or paste an event message or kubectl line';
+    qp.title = vscode.l10n.t('Explain Auto-Repair Error');
+    qp.placeholder = vscode.l10n.t('Pick a code or event reason, or paste an event message or kubectl line');
     qp.matchOnDescription = true;
     qp.matchOnDetail = true;
     // People switch to a log or terminal to copy the message they want to paste here; a panel that
@@ -113,11 +113,11 @@ export class ExplainErrorCommand {
       return undefined; // The normal filter already shows it.
     }
     const label = found.unknownCode
-      ? `$(question) ${found.unknownCode}: not in the catalog`
+      ? vscode.l10n.t('$(question) {0}: not in the catalog', found.unknownCode)
       : `$(search) ${entryLabel(found.entry)}`;
     return {
       label,
-      description: found.unknownCode ? 'open the guidance for unknown errors' : 'found in the pasted text',
+      description: found.unknownCode ? vscode.l10n.t('open the guidance for unknown errors') : vscode.l10n.t('found in the pasted text'),
       detail: found.unknownCode ? undefined : found.entry.summary,
       alwaysShow: true,
       target: toTarget(found.entry, found.unknownCode),
@@ -126,7 +126,11 @@ export class ExplainErrorCommand {
 
   private catalogItems(): EntryItem[] {
     const entries = this.catalog.catalog.entries;
-    const groups: [CatalogEntry['kind'], string][] = [['code', 'Error codes'], ['reason', 'Event reasons'], ['topic', 'Guides']];
+    const groups: [CatalogEntry['kind'], string][] = [
+      ['code', vscode.l10n.t('Error codes')],
+      ['reason', vscode.l10n.t('Event reasons')],
+      ['topic', vscode.l10n.t('Guides')],
+    ];
     return groups.flatMap(([kind, label]) => {
       const inGroup = entries.filter((e) => e.kind === kind);
       if (inGroup.length === 0) {

@@ -1,4 +1,4 @@
-import { CommandIds, GUIDANCE_INDEX_ID } from '../commandIds';
+import { CommandIds, GUIDANCE_INDEX_ID } from '../ids';
 import { sanitizeGuidanceContext, type GuidanceTarget } from '../domain/guidanceTarget';
 import { GuidancePanel } from '../guidance/guidancePanel';
 

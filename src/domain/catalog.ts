@@ -3,6 +3,7 @@
  * otherwise trip over. Built-in entries ship in `media/catalog`; teams add or override entries
  * from their own folders (catalogLoader reads them, catalogEntry parses one).
  */
+import * as l10n from '@vscode/l10n';
 import type { CatalogEntry } from './catalogEntry';
 
 export const UNKNOWN_ERROR_ID = 'unknown-error';
@@ -68,22 +69,22 @@ export class Catalog {
       for (const m of new Set(entry.matches.map((x) => x.toLowerCase()))) {
         const other = owner.get(m);
         if (other !== undefined && other !== entry.id) {
-          problems.push(`match string "${m}" is claimed by both "${other}" and "${entry.id}"; remove it from one of them`);
+          problems.push(l10n.t('match string "{0}" is claimed by both "{1}" and "{2}"; remove it from one of them', m, other, entry.id));
         } else {
           owner.set(m, entry.id);
         }
       }
       if (entry.kind !== 'topic' && entry.matches.length === 0) {
-        problems.push(`${entry.id}: a ${entry.kind} entry needs at least one "matches" string (${entry.source})`);
+        problems.push(l10n.t('{0}: a {1} entry needs at least one "matches" string ({2})', entry.id, entry.kind, entry.source));
       }
       for (const r of entry.related) {
         if (!this.byId.has(r)) {
-          problems.push(`${entry.id}: related id "${r}" is not in the catalog (${entry.source})`);
+          problems.push(l10n.t('{0}: related id "{1}" is not in the catalog ({2})', entry.id, r, entry.source));
         }
       }
       for (const link of this.crossLinks(entry)) {
         if (!this.byId.has(link)) {
-          problems.push(`${entry.id}: link ./${link}.md leads to no catalog entry (${entry.source})`);
+          problems.push(l10n.t('{0}: link ./{1}.md leads to no catalog entry ({2})', entry.id, link, entry.source));
         }
       }
     }

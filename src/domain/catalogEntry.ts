@@ -3,6 +3,7 @@
  * matter block that says what the entry matches and what to do first. Parsing it is pure: the
  * loader (catalogLoader) reads the files, the index (catalog) looks entries up.
  */
+import * as l10n from '@vscode/l10n';
 import { truncate } from './format';
 
 export type EntryKind = 'code' | 'reason' | 'topic';
@@ -64,11 +65,11 @@ type FrontMatterValue = { kind: 'scalar'; value: string } | { kind: 'list'; item
 export function parseCatalogEntry(text: string, source: string, origin: EntryOrigin): ParseResult {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   if (lines[0]?.trim() !== '---') {
-    return fail('missing front matter: the file must start with a "---" line');
+    return fail(l10n.t('missing front matter: the file must start with a "---" line'));
   }
   const end = lines.findIndex((line, i) => i > 0 && line.trim() === '---');
   if (end < 0) {
-    return fail('front matter is not closed by a "---" line');
+    return fail(l10n.t('front matter is not closed by a "---" line'));
   }
   const fields = new Map<string, FrontMatterValue>();
   let openList: string[] | undefined;
@@ -80,18 +81,18 @@ export function parseCatalogEntry(text: string, source: string, origin: EntryOri
     const item = /^\s+-\s+(.*)$/.exec(line) ?? /^-\s+(.*)$/.exec(line);
     if (item) {
       if (!openList) {
-        return fail(`line ${i + 1}: list item without a key above it`);
+        return fail(l10n.t('line {0}: list item without a key above it', i + 1));
       }
       openList.push(unquote(item[1]));
       continue;
     }
     const pair = /^([A-Za-z][A-Za-z0-9_]*)\s*:(.*)$/.exec(line);
     if (!pair) {
-      return fail(`line ${i + 1}: expected "key: value" or "  - item", found "${truncate(line.trim(), QUOTED_MAX)}"`);
+      return fail(l10n.t('line {0}: expected "key: value" or "  - item", found "{1}"', i + 1, truncate(line.trim(), QUOTED_MAX)));
     }
     const [, key, rawValue] = pair;
     if (fields.has(key)) {
-      return fail(`duplicate key "${key}"`);
+      return fail(l10n.t('duplicate key "{0}"', key));
     }
     const value = rawValue.trim();
     if (value === '' || value === '[]') {
@@ -107,10 +108,10 @@ export function parseCatalogEntry(text: string, source: string, origin: EntryOri
   for (const key of SCALAR_KEYS) {
     const field = fields.get(key);
     if (!field || (field.kind === 'list' && field.items.length === 0)) {
-      return fail(`missing "${key}"`);
+      return fail(l10n.t('missing "{0}"', key));
     }
     if (field.kind === 'list') {
-      return fail(`"${key}" must be a single-line value, not a list`);
+      return fail(l10n.t('"{0}" must be a single-line value, not a list', key));
     }
     scalars[key] = field.value;
   }
@@ -123,25 +124,26 @@ export function parseCatalogEntry(text: string, source: string, origin: EntryOri
 
   const id = scalars.id as string;
   if (!ID_PATTERN.test(id)) {
-    return fail(`invalid id "${truncate(id, QUOTED_MAX)}": use letters, digits, ".", "_" and "-" only`);
+    return fail(l10n.t('invalid id "{0}": use letters, digits, ".", "_" and "-" only', truncate(id, QUOTED_MAX)));
   }
   const kind = scalars.kind as EntryKind;
   if (!KINDS.includes(kind)) {
-    return fail(`invalid kind "${truncate(kind, QUOTED_MAX)}": expected ${KINDS.join('|')}`);
+    return fail(l10n.t('invalid kind "{0}": expected {1}', truncate(kind, QUOTED_MAX), KINDS.join('|')));
   }
   const action = scalars.action as EntryAction;
   if (!ACTIONS.includes(action)) {
-    return fail(`invalid action "${truncate(action, QUOTED_MAX)}": expected ${ACTIONS.join('|')}`);
+    return fail(l10n.t('invalid action "{0}": expected {1}', truncate(action, QUOTED_MAX), ACTIONS.join('|')));
   }
   const severity = scalars.severity as EntrySeverity;
   if (!SEVERITIES.includes(severity)) {
-    return fail(`invalid severity "${truncate(severity, QUOTED_MAX)}": expected ${SEVERITIES.join('|')}`);
+    return fail(l10n.t('invalid severity "{0}": expected {1}', truncate(severity, QUOTED_MAX), SEVERITIES.join('|')));
   }
   // Optional, and only `true` or `false`: a typo (`yes`, `ture`) is reported, not read as false.
   const flag = fields.get('ambiguous');
   if (flag && (flag.kind === 'list' || !FLAGS.includes(flag.value))) {
-    const shown = flag.kind === 'scalar' ? ` "${truncate(flag.value, QUOTED_MAX)}"` : '';
-    return fail(`invalid ambiguous${shown}: expected ${FLAGS.join('|')}`);
+    return fail(flag.kind === 'scalar'
+      ? l10n.t('invalid ambiguous "{0}": expected {1}', truncate(flag.value, QUOTED_MAX), FLAGS.join('|'))
+      : l10n.t('invalid ambiguous: expected {0}', FLAGS.join('|')));
   }
   const ambiguous = flag?.kind === 'scalar' && flag.value === 'true';
   const docs: DocLink[] = [];
@@ -154,10 +156,10 @@ export function parseCatalogEntry(text: string, source: string, origin: EntryOri
   }
   const badRelated = lists.related.find((r) => !ID_PATTERN.test(r));
   if (badRelated !== undefined) {
-    return fail(`invalid related id "${truncate(badRelated, QUOTED_MAX)}"`);
+    return fail(l10n.t('invalid related id "{0}"', truncate(badRelated, QUOTED_MAX)));
   }
   if (lists.matches.some((m) => m.trim() === '')) {
-    return fail('empty string in "matches"');
+    return fail(l10n.t('empty string in "matches"'));
   }
 
   const body = lines.slice(end + 1).join('\n').replace(/^\s*\n/, '').trimEnd() + '\n';
@@ -190,21 +192,21 @@ function fail(error: string): ParseResult {
 function parseDocLink(item: string): DocLink | string {
   const bar = item.lastIndexOf('|');
   if (bar < 0) {
-    return `invalid docs item "${truncate(item, QUOTED_MAX)}": expected "Title | https://url"`;
+    return l10n.t('invalid docs item "{0}": expected "Title | https://url"', truncate(item, QUOTED_MAX));
   }
   const title = item.slice(0, bar).trim();
   const url = item.slice(bar + 1).trim();
   if (!title) {
-    return `invalid docs item "${truncate(item, QUOTED_MAX)}": the title is empty`;
+    return l10n.t('invalid docs item "{0}": the title is empty', truncate(item, QUOTED_MAX));
   }
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return `invalid docs url "${truncate(url, QUOTED_MAX)}": not a URL`;
+    return l10n.t('invalid docs url "{0}": not a URL', truncate(url, QUOTED_MAX));
   }
   if (parsed.protocol !== 'https:') {
-    return `invalid docs url "${truncate(url, QUOTED_MAX)}": only https links are allowed`;
+    return l10n.t('invalid docs url "{0}": only https links are allowed', truncate(url, QUOTED_MAX));
   }
   return { title, url };
 }

@@ -6,8 +6,9 @@
  * listed ones (deserialized by the client) as Date objects: both are accepted.
  */
 
+import * as l10n from '@vscode/l10n';
 import type { Mutable } from './mutable';
-import { ignoreError, type ProjectionErrorHandler } from './projectionErrors';
+import { ignoreError, projectSafely, type ProjectionErrorHandler } from './projectionErrors';
 
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
 
@@ -44,12 +45,15 @@ export const AUTOSCALER_DELETE_TAINT = 'ToBeDeletedByClusterAutoscaler';
 export const SCALE_DOWN_DISABLED_ANNOTATION = 'cluster-autoscaler.kubernetes.io/scale-down-disabled';
 export const SCALE_DOWN_DISABLED_REASON_ANNOTATION = 'kubernetes.azure.com/azure-cluster-autoscaler-scale-down-disabled-reason';
 
-/** The short texts used in `NodeSummary.skipReasons`. */
+/**
+ * The short texts used in `NodeSummary.skipReasons`. Getters, so that each is translated when a
+ * node is projected, after the extension has loaded its bundle, not when this module loads.
+ */
 export const SKIP_REASONS = {
-  shutdown: 'shutdown taint',
-  autoscalerDelete: 'being deleted by cluster autoscaler',
-  upgrade: 'upgrade in progress',
-} as const;
+  get shutdown() { return l10n.t('shutdown taint'); },
+  get autoscalerDelete() { return l10n.t('being deleted by cluster autoscaler'); },
+  get upgrade() { return l10n.t('upgrade in progress'); },
+};
 
 const MAX_NAME = 253;
 const MAX_SHORT = 128;
@@ -61,12 +65,7 @@ const MAX_PRESSURES = 10;
  * on odd input make a node we cannot read, which is skipped and reported, not shown.
  */
 export function projectNode(raw: unknown, onError: ProjectionErrorHandler = ignoreError): NodeSummary | undefined {
-  try {
-    return project(raw);
-  } catch (err) {
-    onError('node', err);
-    return undefined;
-  }
+  return projectSafely('node', project, raw, onError);
 }
 
 function project(raw: unknown): NodeSummary | undefined {

@@ -6,3 +6,13 @@ export type ProjectionErrorHandler = (what: 'node' | 'event', err: unknown) => v
 
 /** For callers that only want the projection (tests, benchmarks): the object is still skipped. */
 export const ignoreError: ProjectionErrorHandler = () => undefined;
+
+/** Runs a projection; one that throws is reported and reads as "nothing to keep". */
+export function projectSafely<T>(what: 'node' | 'event', project: (raw: unknown) => T | undefined, raw: unknown, onError: ProjectionErrorHandler): T | undefined {
+  try {
+    return project(raw);
+  } catch (err) {
+    onError(what, err);
+    return undefined;
+  }
+}

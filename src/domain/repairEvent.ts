@@ -5,7 +5,7 @@
 
 import { field, shortString, toEpochMs } from './nodeProjection';
 import type { Mutable } from './mutable';
-import { ignoreError, type ProjectionErrorHandler } from './projectionErrors';
+import { ignoreError, projectSafely, type ProjectionErrorHandler } from './projectionErrors';
 import { ErrorMessageFormat, parseRepairMessage, parseRepairReason, RepairAction, RepairPhase } from './repairMessage';
 
 export interface RepairEventRecord {
@@ -37,12 +37,7 @@ export const MAX_COUNT = 1_000_000;
  * throws: an event that cannot be read (a getter that throws, a proxy) is skipped and reported.
  */
 export function projectEvent(raw: unknown, onError: ProjectionErrorHandler = ignoreError): RepairEventRecord | undefined {
-  try {
-    return project(raw);
-  } catch (err) {
-    onError('event', err);
-    return undefined;
-  }
+  return projectSafely('event', project, raw, onError);
 }
 
 function project(raw: unknown): RepairEventRecord | undefined {

@@ -3,6 +3,7 @@
  * one step per attempt, the outcome, and what AKS is expected to do next.
  */
 
+import * as l10n from '@vscode/l10n';
 import { REPAIR_DELAY_MS, STALE_STEP_MS, STEP_INTERVAL_MS } from './aksTiming';
 import type { Mutable } from './mutable';
 import type { NodeHealth } from './nodeHealth';
@@ -208,33 +209,33 @@ function nextStep(
       return undefined;
     }
     if (health.skipReasons.length > 0) {
-      return { action: 'none', note: `Auto-repair will not act on this node: ${health.skipReasons.join(', ')}.` };
+      return { action: 'none', note: l10n.t('Auto-repair will not act on this node: {0}.', health.skipReasons.join(', ')) };
     }
     return {
       action: 'reboot',
       at: health.since === undefined ? undefined : health.since + REPAIR_DELAY_MS,
-      note: 'Auto-repair reboots a node that stays unhealthy for at least 5 minutes (often about 10 minutes in practice).',
+      note: l10n.t('Auto-repair reboots a node that stays unhealthy for at least 5 minutes (often about 10 minutes in practice).'),
     };
   }
   const at = last.lastSeen === undefined ? undefined : last.lastSeen + STEP_INTERVAL_MS;
   const linux = options.os === undefined || options.os.toLowerCase() === 'linux';
   switch (last.action) {
     case 'reboot':
-      return { action: 'reimage', at, note: 'If the node stays NotReady, auto-repair reimages it about 5 minutes after the reboot.' };
+      return { action: 'reimage', at, note: l10n.t('If the node stays NotReady, auto-repair reimages it about 5 minutes after the reboot.') };
     case 'reimage':
       if (linux) {
-        return { action: 'redeploy', at, note: 'If the node stays NotReady, auto-repair redeploys it about 5 minutes after the reimage.' };
+        return { action: 'redeploy', at, note: l10n.t('If the node stays NotReady, auto-repair redeploys it about 5 minutes after the reimage.') };
       }
       return {
         action: 'none',
-        note: 'Redeploy is used on Linux nodes only. AKS may retry the sequence up to 3 times within an hour; if the node stays NotReady, troubleshoot it manually.',
+        note: l10n.t('Redeploy is used on Linux nodes only. AKS may retry the sequence up to 3 times within an hour; if the node stays NotReady, troubleshoot it manually.'),
       };
     case 'redeploy':
       return {
         action: 'none',
         note: last.status === 'failed'
-          ? 'Redeploy was the last repair action and it failed. AKS may retry the sequence up to 3 times within an hour; if the node stays NotReady, act manually (see the error code).'
-          : 'Redeploy is the last repair action. AKS may retry the sequence up to 3 times within an hour; if the node stays NotReady, troubleshoot it manually.',
+          ? l10n.t('Redeploy was the last repair action and it failed. AKS may retry the sequence up to 3 times within an hour; if the node stays NotReady, act manually (see the error code).')
+          : l10n.t('Redeploy is the last repair action. AKS may retry the sequence up to 3 times within an hour; if the node stays NotReady, troubleshoot it manually.'),
       };
   }
 }

@@ -5,6 +5,8 @@ import { CatalogEntry } from '../domain/catalogEntry';
 import { loadCatalogFolders } from '../domain/catalogLoader';
 import { CodeMatcher, TermMatch } from '../domain/codeMatcher';
 import { parseRepairMessage } from '../domain/repairMessage';
+import { settingId, Settings } from '../ids';
+import { configuredFolders, resolveUserFolder } from './catalogFolders';
 
 /** What a piece of text (a selection, a pasted event message, a log line) refers to. */
 export interface Identified {
@@ -15,21 +17,35 @@ export interface Identified {
 
 /**
  * The catalog (built-in entries plus the user's folders) and the matcher built from it,
- * loaded on first use and reloaded when `aksNodeRepair.catalogFolders` changes.
+ * loaded on first use and reloaded when `aksNodeRepair.catalogFolders` changes or the
+ * workspace becomes trusted.
+ *
+ * In an untrusted workspace only the user's own (global) setting counts: a repository must not
+ * replace our guidance with instructions of its own through `.vscode/settings.json`. VS Code
+ * already withholds restricted settings there (package.json `restrictedConfigurations`); this
+ * does not rely on it.
  */
 export class CatalogService implements vscode.Disposable {
-  private loaded?: { catalog: Catalog; matcher: CodeMatcher; problems: string[] };
+  private loaded?: { catalog: Catalog; matcher: CodeMatcher; problems: string[]; ignored: string[] };
+  /** The ignored folders last logged, so the same warning is not repeated on every reload. */
+  private loggedIgnored = '';
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly subscriptions: vscode.Disposable[] = [this.changed];
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel) {
-    this.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('aksNodeRepair.catalogFolders')) {
-        this.loaded = undefined;
-        this.changed.fire();
-      }
-    }));
+    const reload = () => {
+      this.loaded = undefined;
+      this.changed.fire();
+    };
+    this.subscriptions.push(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(settingId(Settings.catalogFolders))) {
+          reload();
+        }
+      }),
+      vscode.workspace.onDidGrantWorkspaceTrust(reload),
+    );
   }
 
   get catalog(): Catalog {
@@ -42,6 +58,11 @@ export class CatalogService implements vscode.Disposable {
 
   get problems(): readonly string[] {
     return this.load().problems;
+  }
+
+  /** Catalog folders this untrusted workspace asked for and did not get, as written in its settings. */
+  get ignoredWorkspaceFolders(): readonly string[] {
+    return this.load().ignored;
   }
 
   /** Whether a match of an ambiguous code (InvalidParameter) is really an auto-repair error. */
@@ -83,40 +104,40 @@ export class CatalogService implements vscode.Disposable {
   private load(): NonNullable<CatalogService['loaded']> {
     if (!this.loaded) {
       const started = Date.now();
-      const userFolders = vscode.workspace.getConfiguration('aksNodeRepair').get<string[]>('catalogFolders', []);
+      const { folders: userFolders, ignored } = configuredFolders();
+      this.logIgnored(ignored);
       const folders = [
         { path: vscode.Uri.joinPath(this.extensionUri, 'media', 'catalog').fsPath, origin: 'builtin' as const },
-        ...userFolders.filter((f) => typeof f === 'string' && f.trim()).map((f) => ({ path: resolveUserFolder(f), origin: 'user' as const })),
+        ...userFolders.map((f) => ({ path: resolveUserFolder(f), origin: 'user' as const })),
       ];
       const { catalog, problems } = loadCatalogFolders(folders);
       for (const problem of problems) {
         this.log.warn(`Guidance catalog: ${problem}`);
       }
       if (problems.length > 0 && userFolders.length > 0) {
+        const showOutput: vscode.MessageItem = { title: vscode.l10n.t('Show Output') };
         void vscode.window.showWarningMessage(
-          `Some guidance entries could not be loaded (${problems.length}). See the "AKS Node Auto-Repair" output for the files and reasons.`,
-          'Show Output',
-        ).then((pick) => { if (pick) { this.log.show(true); } });
+          vscode.l10n.t('Some guidance entries could not be loaded ({0}). See the "AKS Node Auto-Repair" output for the files and reasons.', problems.length),
+          showOutput,
+        ).then((pick) => { if (pick === showOutput) { this.log.show(true); } });
       }
       const matcher = new CodeMatcher(catalog.terms());
       this.log.info(`Guidance catalog loaded: ${catalog.entries.length} entries in ${Date.now() - started} ms.`);
-      this.loaded = { catalog, matcher, problems };
+      this.loaded = { catalog, matcher, problems, ignored };
     }
     return this.loaded;
+  }
+
+  private logIgnored(ignored: readonly string[]): void {
+    const key = ignored.join('\n');
+    if (key && key !== this.loggedIgnored) {
+      this.log.warn(`Guidance catalog: the workspace is not trusted, so the catalog folders it sets (${ignored.join(', ')}) are ignored; `
+        + 'a repository must not replace the built-in guidance with its own instructions. Trust the workspace to use them.');
+    }
+    this.loggedIgnored = key;
   }
 
   dispose(): void {
     vscode.Disposable.from(...this.subscriptions).dispose();
   }
-}
-
-/** `~/runbooks` and workspace-relative folders, as a user would write them in settings. */
-function resolveUserFolder(folder: string): string {
-  const home = process.env.HOME ?? process.env.USERPROFILE ?? '';
-  const expanded = folder.replace(/^~(?=$|[\\/])/, home);
-  if (/^([A-Za-z]:)?[\\/]/.test(expanded)) {
-    return expanded;
-  }
-  const ws = vscode.workspace.workspaceFolders?.[0];
-  return ws ? vscode.Uri.joinPath(ws.uri, expanded).fsPath : expanded;
 }

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { GUIDANCE_INDEX_ID as INDEX_ID, GUIDANCE_PANEL_TYPE } from '../commandIds';
+import { GUIDANCE_INDEX_ID as INDEX_ID, GUIDANCE_PANEL_TYPE } from '../ids';
 import { UNKNOWN_ERROR_ID } from '../domain/catalog';
 import type { CatalogEntry } from '../domain/catalogEntry';
 import { sanitizeGuidanceContext, type GuidanceTarget } from '../domain/guidanceTarget';
-import type { GuidanceRenderer } from './guidanceRenderer';
+import type { GuidanceRenderer, GuidanceStrings } from './guidanceRenderer';
 import { CatalogService } from './catalogService';
 
 /** Messages the page sends; anything else is ignored. */
@@ -13,7 +13,8 @@ type PageMessage =
   | { type: 'external'; url: string }
   | { type: 'copy'; text: string }
   | { type: 'back' }
-  | { type: 'index' };
+  | { type: 'index' }
+  | { type: 'manageTrust' };
 
 const MAX_HISTORY = 50;
 
@@ -60,7 +61,7 @@ export class GuidancePanel implements vscode.Disposable {
       this.panel.reveal(undefined, options.preserveFocus);
       return;
     }
-    const panel = vscode.window.createWebviewPanel(GUIDANCE_PANEL_TYPE, 'AKS Guidance', {
+    const panel = vscode.window.createWebviewPanel(GUIDANCE_PANEL_TYPE, vscode.l10n.t('AKS Guidance'), {
       viewColumn: vscode.ViewColumn.Beside,
       preserveFocus: options.preserveFocus,
     }, this.webviewOptions());
@@ -136,10 +137,10 @@ export class GuidancePanel implements vscode.Disposable {
       case 'copy':
         if (typeof m.text === 'string') {
           void vscode.env.clipboard.writeText(m.text.slice(0, 100_000)).then(
-            () => vscode.window.setStatusBarMessage('Copied to the clipboard.', 2000),
+            () => vscode.window.setStatusBarMessage(vscode.l10n.t('Copied to the clipboard.'), 2000),
             (err: unknown) => {
               this.log.warn(`Copy to the clipboard failed: ${String(err)}`);
-              void vscode.window.showWarningMessage('Could not copy to the clipboard. Select the command in the panel and copy it with Ctrl+C.');
+              void vscode.window.showWarningMessage(vscode.l10n.t('Could not copy to the clipboard. Select the command in the panel and copy it with Ctrl+C.'));
             },
           );
         }
@@ -154,6 +155,9 @@ export class GuidancePanel implements vscode.Disposable {
       }
       case 'index':
         this.navigate({ id: INDEX_ID });
+        break;
+      case 'manageTrust':
+        void vscode.commands.executeCommand('workbench.trust.manage');
         break;
     }
   }
@@ -174,19 +178,28 @@ export class GuidancePanel implements vscode.Disposable {
     const renderer = this.loadRenderer();
     const catalog = this.catalog.catalog;
     const canGoBack = this.history.length > 0;
+    const notice = this.trustNotice();
     if (target.id === INDEX_ID) {
-      panel.title = 'AKS Guidance';
-      webview.html = renderer.renderIndex(catalog, resources, canGoBack);
+      panel.title = vscode.l10n.t('AKS Guidance');
+      webview.html = renderer.renderIndex(catalog, resources, canGoBack, notice);
       return;
     }
     const entry = catalog.get(target.id) ?? catalog.get(UNKNOWN_ERROR_ID);
     if (!entry) {
-      panel.title = 'AKS Guidance';
-      webview.html = renderer.renderIndex(catalog, resources, canGoBack);
+      panel.title = vscode.l10n.t('AKS Guidance');
+      webview.html = renderer.renderIndex(catalog, resources, canGoBack, notice);
       return;
     }
-    panel.title = `AKS: ${panelTitle(entry, target)}`;
-    webview.html = renderer.renderPage({ target, entry, catalog, canGoBack }, resources);
+    panel.title = vscode.l10n.t('AKS: {0}', panelTitle(entry, target));
+    webview.html = renderer.renderPage({ target, entry, catalog, canGoBack, notice }, resources);
+  }
+
+  /** Why the page shows built-in guidance although the workspace names catalog folders of its own. */
+  private trustNotice(): string | undefined {
+    const ignored = this.catalog.ignoredWorkspaceFolders;
+    return ignored.length === 0 ? undefined : vscode.l10n.t(
+      'This workspace is not trusted, so its aksNodeRepair.catalogFolders ({0}) are ignored and the built-in guidance is shown. Trust the workspace to use them.',
+      ignored.join(', '));
   }
 
   private loadRenderer(): GuidanceRenderer {
@@ -195,7 +208,7 @@ export class GuidancePanel implements vscode.Disposable {
       // Required here, not imported at the top: markdown-it stays out of activation (a separate bundle).
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const mod = require('./guidanceRenderer') as typeof import('./guidanceRenderer');
-      this.renderer = new mod.GuidanceRenderer();
+      this.renderer = new mod.GuidanceRenderer(guidanceStrings());
       this.log.debug(`Guidance renderer loaded in ${Date.now() - started} ms.`);
     }
     return this.renderer;
@@ -212,4 +225,38 @@ function panelTitle(entry: CatalogEntry, target: GuidanceTarget): string {
     return target.context.code.slice(0, 60);
   }
   return entry.kind === 'topic' ? entry.title : entry.matches[0] ?? entry.title;
+}
+
+/**
+ * The page's words in the display language. The renderer's bundle has no l10n of its own; `{0}`
+ * is left in place for the renderer to fill inside its markup.
+ */
+function guidanceStrings(): GuidanceStrings {
+  return {
+    indexTitle: vscode.l10n.t('AKS auto-repair guidance'),
+    kindLabels: { code: vscode.l10n.t('error code'), reason: vscode.l10n.t('event reason'), topic: vscode.l10n.t('guide') },
+    kindHeadings: { code: vscode.l10n.t('Error codes'), reason: vscode.l10n.t('Event reasons'), topic: vscode.l10n.t('Guides') },
+    yourCatalog: vscode.l10n.t('your catalog'),
+    firstStepLabel: vscode.l10n.t('First step'),
+    firstStep: vscode.l10n.t('First step:'),
+    related: vscode.l10n.t('Related'),
+    documentation: vscode.l10n.t('Documentation'),
+    fromUserCatalog: vscode.l10n.t('From your catalog: {0}'),
+    fromBuiltinCatalog: vscode.l10n.t('From the built-in AKS Node Auto-Repair catalog.'),
+    contextLabel: vscode.l10n.t('Where this was seen'),
+    codeNotInCatalog: vscode.l10n.t('The code {0} is not in the catalog.'),
+    seenOnNode: vscode.l10n.t('Node {0}'),
+    seenWithReason: vscode.l10n.t('event {0}'),
+    seenAt: vscode.l10n.t('last seen {0} UTC'),
+    navigationLabel: vscode.l10n.t('Guidance navigation'),
+    back: vscode.l10n.t('Back'),
+    backTitle: vscode.l10n.t('Back (Alt+Left)'),
+    allEntries: vscode.l10n.t('All entries'),
+    copy: vscode.l10n.t('Copy'),
+    copied: vscode.l10n.t('Copied'),
+    copyLabel: vscode.l10n.t('Copy to clipboard'),
+    inertLink: vscode.l10n.t('Not opened from the panel: {0}'),
+    image: vscode.l10n.t('[image: {0}]'),
+    manageTrust: vscode.l10n.t('Manage Workspace Trust'),
+  };
 }

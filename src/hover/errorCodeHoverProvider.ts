@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { CommandIds } from '../commandIds';
+import { CommandIds } from '../ids';
 import type { CatalogEntry } from '../domain/catalogEntry';
 import { CatalogService } from '../guidance/catalogService';
 import type { GuidanceTarget } from '../domain/guidanceTarget';
@@ -68,26 +68,32 @@ function hoverMarkdown(entry: CatalogEntry, ambiguous: boolean, inRepairContext:
   // Only our own command may run from this hover; the text itself comes from the catalog, escaped.
   md.isTrusted = { enabledCommands: [CommandIds.openGuidance] };
   md.supportHtml = false;
-  const kind = entry.kind === 'code' ? 'AKS auto-repair error' : entry.kind === 'reason' ? 'AKS auto-repair event' : 'AKS auto-repair';
-  md.appendMarkdown(`$(tools) **`).appendText(entry.title).appendMarkdown(`** · ${kind}\n\n`);
+  const kind = entry.kind === 'code' ? vscode.l10n.t('AKS auto-repair error')
+    : entry.kind === 'reason' ? vscode.l10n.t('AKS auto-repair event') : vscode.l10n.t('AKS auto-repair');
+  md.appendMarkdown(`$(tools) **`).appendText(entry.title).appendMarkdown(`** · ${escapeMarkdown(kind)}\n\n`);
   if (ambiguous && !inRepairContext) {
     md.appendMarkdown('$(warning) ');
-    md.appendText(`${entry.matches[0] ?? entry.id} also appears in many unrelated Azure errors. Nothing around this line shows a node auto-repair event, so it may not be one. If it came from a NodeRebootError, NodeReimageError or NodeRedeployError event:`);
+    md.appendText(vscode.l10n.t(
+      '{0} also appears in many unrelated Azure errors. Nothing around this line shows a node auto-repair event, so it may not be one. If it came from a {1}, {2} or {3} event:',
+      entry.matches[0] ?? entry.id, 'NodeRebootError', 'NodeReimageError', 'NodeRedeployError'));
     md.appendMarkdown('\n\n');
   }
   md.appendText(entry.summary);
-  md.appendMarkdown('\n\n**First step:** ').appendText(entry.firstStep);
+  md.appendMarkdown(`\n\n**${escapeMarkdown(vscode.l10n.t('First step:'))}** `).appendText(entry.firstStep);
   md.appendMarkdown('\n\n');
-  const links = [`[$(book) Open guidance](${openGuidanceCommandUri({ id: entry.id })} "Open the full guidance for ${escapeTitle(entry.title)}")`];
+  const open = escapeMarkdown(vscode.l10n.t('Open guidance'));
+  const tooltip = escapeTitle(vscode.l10n.t('Open the full guidance for {0}', entry.title));
+  const links = [`[$(book) ${open}](${openGuidanceCommandUri({ id: entry.id })} "${tooltip}")`];
   const doc = entry.docs.find((d) => /^https:\/\//i.test(d.url));
   if (doc) {
-    links.push(`[$(link-external) ${escapeLinkText(doc.title)}](${doc.url.replace(/[()\s]/g, encodeURIComponent)})`);
+    links.push(`[$(link-external) ${escapeMarkdown(doc.title)}](${doc.url.replace(/[()\s]/g, encodeURIComponent)})`);
   }
   md.appendMarkdown(links.join(' · '));
   return md;
 }
 
-function escapeLinkText(text: string): string {
+/** Text placed in markdown we write (link text, a bold label): its markup characters escaped. */
+function escapeMarkdown(text: string): string {
   return text.replace(/[\\[\]`*_<>()#!|]/g, '\\$&');
 }
 

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ClusterBackend, ClusterConnection, ClusterIdentity, ConnectionProblem, ConnectionState, Logger } from '../cluster/clusterTypes';
 import { redact } from '../cluster/redact';
 import { ClusterModel, type ClusterChange } from '../domain/clusterModel';
+import { expandHome } from '../domain/homePath';
 import { MementoKeys, SETTINGS_SECTION, settingId, Settings } from '../ids';
 
 /** What the view shows about the connection: the backend's state, or why there is none yet. */
@@ -137,6 +138,7 @@ export class ClusterSession implements vscode.Disposable {
         // Required here, not imported: @kubernetes/client-node (~2 MB) loads when the view is first shown.
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const mod = require('../cluster/clusterBackend') as typeof import('../cluster/clusterBackend');
+        mod.backend.setL10nBundle(vscode.l10n.bundle);
         this.backend = mod.backend;
         this.log.info(`Cluster client loaded in ${Date.now() - started} ms.`);
         return mod.backend;
@@ -171,11 +173,6 @@ export class ClusterSession implements vscode.Disposable {
     this.disconnect();
     vscode.Disposable.from(...this.subscriptions).dispose();
   }
-}
-
-function expandHome(p: string): string {
-  const home = process.env.HOME ?? process.env.USERPROFILE ?? '';
-  return p.replace(/^~(?=$|[\\/])/, home);
 }
 
 function firstKubeconfigPath(): string {

@@ -20,8 +20,8 @@ export class ErrorCodeTerminalLinkProvider implements vscode.TerminalLinkProvide
       startIndex: m.start,
       length: m.end - m.start,
       tooltip: this.catalog.catalog.get(m.id)?.ambiguous === true && !this.catalog.isAutoRepairContext(line, m)
-        ? `Explain ${m.term} (also common in unrelated Azure errors)`
-        : `Explain ${m.term}`,
+        ? vscode.l10n.t('Explain {0} (also common in unrelated Azure errors)', m.term)
+        : vscode.l10n.t('Explain {0}', m.term),
       entryId: m.id,
       code: m.term,
     }));

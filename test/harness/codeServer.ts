@@ -51,6 +51,8 @@ export interface CodeServerOptions {
   readonly env?: Record<string, string>;
   /** Extension folders copied into the extensions dir before start. */
   readonly installExtensionFolders?: readonly string[];
+  /** Workspace trust on (the folder opens in restricted mode until trusted); off by default. */
+  readonly workspaceTrust?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -72,7 +74,7 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<RunningC
   for (const d of [home, userDataDir, extensionsDir, tmp]) {
     fs.mkdirSync(d, { recursive: true });
   }
-  writeDefaultSettings(userDataDir);
+  writeDefaultSettings(userDataDir, opts.workspaceTrust === true);
   for (const folder of opts.installExtensionFolders ?? []) {
     installExtensionFolder(folder, extensionsDir);
   }
@@ -85,10 +87,12 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<RunningC
     '--auth', 'none',
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
     '--disable-getting-started-override',
     '--ignore-last-opened',
   ];
+  if (!opts.workspaceTrust) {
+    args.push('--disable-workspace-trust');
+  }
   if (opts.smokeTestDriver) {
     args.push('--vscode-option', 'enable-smoke-test-driver');
   }
@@ -124,7 +128,7 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<RunningC
   };
 }
 
-function writeDefaultSettings(userDataDir: string): void {
+function writeDefaultSettings(userDataDir: string, workspaceTrust: boolean): void {
   const settingsDir = path.join(userDataDir, 'User');
   fs.mkdirSync(settingsDir, { recursive: true });
   const file = path.join(settingsDir, 'settings.json');
@@ -139,7 +143,7 @@ function writeDefaultSettings(userDataDir: string): void {
     'update.mode': 'none',
     'extensions.autoCheckUpdates': false,
     'extensions.autoUpdate': false,
-    'security.workspace.trust.enabled': false,
+    'security.workspace.trust.enabled': workspaceTrust,
     'chat.disableAIFeatures': true,
     'workbench.colorTheme': 'Default Dark Modern',
   };
@@ -152,7 +156,7 @@ export function installExtensionFolder(source: string, extensionsDir: string): v
   const target = path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
   fs.rmSync(target, { recursive: true, force: true });
   fs.mkdirSync(target, { recursive: true });
-  for (const entry of ['package.json', 'dist', 'media', 'README.md', 'LICENSE', 'CHANGELOG.md']) {
+  for (const entry of ['package.json', 'package.nls.json', 'l10n', 'extension.js', 'dist', 'media', 'README.md', 'LICENSE', 'CHANGELOG.md']) {
     const from = path.join(source, entry);
     if (fs.existsSync(from)) {
       fs.cpSync(from, path.join(target, entry), { recursive: true });

@@ -18,6 +18,8 @@ export interface WorkbenchOptions {
   readonly env?: Record<string, string>;
   readonly settings?: Record<string, unknown>;
   readonly theme?: string;
+  /** Workspace trust on: the folder opens with VS Code's trust prompt, as a fresh clone would. */
+  readonly workspaceTrust?: boolean;
 }
 
 export class Workbench {
@@ -52,9 +54,10 @@ export class Workbench {
       'workbench.secondarySideBar.defaultVisibility': 'hidden',
       'workbench.colorTheme': opts.theme ?? 'Default Dark Modern',
       'editor.hover.delay': 300,
+      'security.workspace.trust.enabled': opts.workspaceTrust === true,
       ...opts.settings,
     }, null, 2));
-    const server = await startCodeServer({ folder, stateDir, env: opts.env });
+    const server = await startCodeServer({ folder, stateDir, env: opts.env, workspaceTrust: opts.workspaceTrust });
     const browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`);
@@ -102,6 +105,41 @@ export class Workbench {
     }
     const charWidth = box.width / content.length;
     await this.page.mouse.move(box.x + charWidth * (at + text.length / 2), box.y + box.height / 2);
+  }
+
+  /**
+   * Answers VS Code's workspace trust question as a person would: the startup dialog ("Do you
+   * trust the authors of the files in this folder?") when it comes, else the Restricted Mode
+   * banner's Manage link and the Workspace Trust editor it opens. code-server does not show the
+   * startup dialog (it decides before its remote authority is resolved), so the banner is the
+   * usual path there.
+   */
+  async answerTrustPrompt(trust: boolean): Promise<void> {
+    const dialog = this.page.locator('.monaco-dialog-box', { hasText: 'trust the authors' });
+    const banner = this.page.locator('.monaco-workbench .banner', { hasText: 'Restricted Mode' });
+    await dialog.or(banner).first().waitFor({ state: 'visible', timeout: 30_000 });
+    if (await dialog.isVisible()) {
+      const label = trust ? /Yes, I trust the authors/ : /No, I don.t trust the authors/;
+      await dialog.locator('.monaco-button', { hasText: label }).first().click();
+      await dialog.waitFor({ state: 'hidden', timeout: 15_000 });
+      return;
+    }
+    await banner.locator('a', { hasText: 'Manage' }).first().click();
+    await this.answerTrustEditor(trust);
+  }
+
+  /** In the open Workspace Trust editor: Trust, or stay in Restricted Mode; then closes it (Escape). */
+  async answerTrustEditor(trust: boolean): Promise<void> {
+    const editor = this.page.locator('.workspace-trust-editor');
+    await editor.getByText(/You are in Restricted Mode|You trust this/).first().waitFor({ state: 'visible', timeout: 15_000 });
+    if (trust) {
+      await editor.getByRole('button', { name: 'Trust', exact: true }).first().click();
+      await this.page.locator('.workspace-trust-editor:not(.untrusted)').waitFor({ state: 'visible', timeout: 15_000 });
+    }
+    // Clicking Trust re-renders the editor and drops keyboard focus; Escape closes it once focused.
+    await editor.focus();
+    await this.page.keyboard.press('Escape');
+    await editor.waitFor({ state: 'hidden', timeout: 5_000 });
   }
 
   /** Drags the side bar's edge so tree rows show their descriptions, as a person would. */

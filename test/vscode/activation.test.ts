@@ -9,19 +9,19 @@ describe('activation', () => {
     assert.ok(ext, `extension ${EXTENSION_ID} is not installed in the extension host`);
     await ext.activate();
     assert.equal(ext.isActive, true);
-    const api = ext.exports as { isClusterClientLoaded(): boolean; activationMs: number };
+    const api = ext.exports as { isClusterClientLoaded(): boolean };
     assert.equal(api.isClusterClientLoaded(), false, 'activation does not load @kubernetes/client-node');
-    assert.ok(api.activationMs >= 0);
     const commands = await vscode.commands.getCommands(true);
     assert.ok(commands.includes('aksNodeRepair.explainError'), 'explain command is registered');
   });
 
   it('contributes the Nodes view in its own activity-bar container', async () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
-    const contributes = ext.packageJSON.contributes as { viewsContainers: { activitybar: { id: string; title: string }[] }; views: Record<string, { id: string; name: string }[]> };
-    assert.deepEqual(contributes.viewsContainers.activitybar.map((c) => c.title), ['AKS Auto-Repair']);
-    assert.deepEqual(contributes.views.aksNodeRepair.map((v) => v.name), ['Nodes']);
-    // Focusing the view only succeeds when a provider is registered for it.
+    // The workbench registers these commands only for a view container and a view it has accepted
+    // from the manifest (a malformed contribution is dropped with a warning, and they are missing).
+    const commands = await vscode.commands.getCommands(true);
+    assert.ok(commands.includes('workbench.view.extension.aksNodeRepair'), 'the activity-bar container is contributed');
+    assert.ok(commands.includes('aksNodeRepair.nodes.focus'), 'the Nodes view is contributed');
     await vscode.commands.executeCommand('aksNodeRepair.nodes.focus');
     // Showing the view is what loads the cluster client.
     const api = ext.exports as { isClusterClientLoaded(): boolean };
