@@ -8,25 +8,11 @@
  * - autoRepairContext: whether an ambiguous code sits next to auto-repair wording.
  */
 import { overlapClusterAt, select, selectInPlace } from './matchSelection';
+import type { MatcherTerm, TermMatch } from './matchTypes';
 import { TermAutomaton } from './termAutomaton';
 import { walkBack, walkForward } from './whitespaceRuns';
 
-export interface MatcherTerm {
-  /** Exact, case-sensitive text of a code or reason; inner whitespace matches any whitespace run. */
-  term: string;
-  /** Catalog id the term stands for. */
-  id: string;
-}
-
-export interface TermMatch {
-  /** The term as given to the matcher (not the text as written; use `text.slice(start, end)`). */
-  term: string;
-  id: string;
-  /** UTF-16 offset of the first matched code unit. */
-  start: number;
-  /** UTF-16 offset just past the match (exclusive). */
-  end: number;
-}
+export type { MatcherTerm, TermMatch } from './matchTypes';
 
 /**
  * Matches a fixed set of terms in text, whole tokens only. A match is never preceded or followed

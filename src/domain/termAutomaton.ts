@@ -8,7 +8,7 @@
  * a window as long as the shortest first word of a term, then over characters that cannot start
  * a term; candidates go to reused typed arrays, which matchSelection resolves.
  */
-import type { MatcherTerm } from './codeMatcher';
+import type { MatcherTerm } from './matchTypes';
 import { boundaryAfter, boundaryBefore } from './tokenBoundaries';
 import { isWhitespaceCode, isWhitespaceEscapeLetter, normalizeTerm, whitespaceRunEnd } from './whitespaceRuns';
 
