@@ -122,6 +122,20 @@ describe('guidance renderer', () => {
     assert.ok(state && !state.includes("'") && !state.includes('<'));
   });
 
+  it('shows a notice (ignored workspace folders) escaped, as a status with its trust button, and only when given', () => {
+    const e = builtin.get('VMExtensionProvisioningError')!;
+    const notice = 'Ignored folders: ./runbooks, <img src=x onerror=alert(1)>';
+    const page = renderer.renderPage({ target: { id: e.id }, entry: e, catalog: builtin, canGoBack: false, notice }, resources);
+    const index = renderer.renderIndex(builtin, resources, false, notice);
+    for (const html of [page, index]) {
+      assert.doesNotMatch(html, /<img/);
+      assert.ok(html.includes('<div class="notice" role="status"><p>Ignored folders: ./runbooks, &lt;img src=x onerror=alert(1)&gt;</p>'));
+      assert.match(html, /<button type="button" data-action="manageTrust">Manage Workspace Trust<\/button>/);
+    }
+    const plain = renderer.renderPage({ target: { id: e.id }, entry: e, catalog: builtin, canGoBack: false }, resources);
+    assert.doesNotMatch(plain, /class="notice"/);
+  });
+
   it('lists every entry on the index page', () => {
     const html = renderer.renderIndex(builtin, resources, false);
     for (const e of builtin.entries) {
