@@ -6,6 +6,7 @@
 
 import * as l10n from '@vscode/l10n';
 
+import { Emitter } from '../domain/emitter';
 import { backoffDelay, sleep } from './backoff';
 import type { ClientLoader } from './clientAdapter';
 import { httpStatus, isAbort } from './clientErrors';
@@ -28,7 +29,7 @@ interface Settings {
 
 export class LiveClusterConnection implements ClusterConnection {
   private currentState: ConnectionState = { kind: 'connecting' };
-  private readonly listeners = new Set<(state: ConnectionState) => void>();
+  private readonly stateChanged: Emitter<ConnectionState>;
   private readonly settings: Settings;
   private readonly credentials: Credentials;
   private readonly nodes: Reflector;
@@ -62,6 +63,7 @@ export class LiveClusterConnection implements ClusterConnection {
       now: options.now ?? Date.now,
     };
     this.log = options.log;
+    this.stateChanged = new Emitter((err) => this.log.error(`A connection state listener failed: ${String(err)}`));
     this.credentials = new Credentials(options, loadClient, {
       requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
       watchIdleMs: options.watchIdleMs ?? watchTimeoutSeconds * 1000 + 30_000,
@@ -81,8 +83,7 @@ export class LiveClusterConnection implements ClusterConnection {
   }
 
   onDidChangeState(listener: (state: ConnectionState) => void): { dispose(): void } {
-    this.listeners.add(listener);
-    return { dispose: () => { this.listeners.delete(listener); } };
+    return this.stateChanged.event(listener);
   }
 
   start(): void {
@@ -113,7 +114,7 @@ export class LiveClusterConnection implements ClusterConnection {
     }
     this.disposed = true;
     this.cycle?.abort();
-    this.listeners.clear();
+    this.stateChanged.dispose();
   }
 
   private async run(): Promise<void> {
@@ -295,12 +296,6 @@ export class LiveClusterConnection implements ClusterConnection {
       return;
     }
     this.currentState = state;
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(state);
-      } catch (err) {
-        this.log.error(`A connection state listener failed: ${String(err)}`);
-      }
-    }
+    this.stateChanged.fire(state);
   }
 }

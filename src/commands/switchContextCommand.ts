@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { CliCommands } from '../cluster/cliCommands';
 import { CommandIds } from '../ids';
 import type { ClusterSession } from '../session/clusterSession';
 
@@ -19,7 +20,7 @@ export class SwitchContextCommand {
       return;
     }
     if (found.contexts.length === 0) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('The kubeconfig has no contexts. Run `az aks get-credentials -g <resource-group> -n <cluster>` to add one.'));
+      void vscode.window.showWarningMessage(vscode.l10n.t('The kubeconfig has no contexts. Run `{0}` to add one.', CliCommands.getCredentials));
       return;
     }
     const pick = await vscode.window.showQuickPick(

@@ -7,7 +7,7 @@ import * as l10n from '@vscode/l10n';
 import { REPAIR_DELAY_MS } from './aksTiming';
 import { formatClock, formatDuration, singleLine, truncate } from './format';
 import { assessHealth, type NodeHealthState } from './nodeHealth';
-import type { NodeSummary } from './nodeProjection';
+import { skipReasonText, type NodeSummary } from './nodeProjection';
 import type { RepairOutcome, RepairStep, RepairTimeline } from './repairTimeline';
 
 // Kubernetes' own condition words, as `kubectl get nodes` prints them: not translated.
@@ -38,7 +38,7 @@ export function describeNode(node: NodeSummary, timeline: RepairTimeline | undef
       parts.push(detail);
     }
     if (health.skipReasons.length > 0) {
-      parts.push(l10n.t('auto-repair skips: {0}', health.skipReasons.join(', ')));
+      parts.push(l10n.t('auto-repair skips: {0}', health.skipReasons.map(skipReasonText).join(', ')));
     } else if (!detail && health.unhealthyFor !== undefined) {
       parts.push(health.unhealthyFor < REPAIR_DELAY_MS
         ? l10n.t('repair expected in {0}', formatDuration(REPAIR_DELAY_MS - health.unhealthyFor))
@@ -104,7 +104,7 @@ export function describeNodeTooltip(node: NodeSummary, timeline: RepairTimeline 
     lines.push(l10n.t('Versions: {0}', versions.map((v) => singleLine(String(v))).join(', ')));
   }
   if (health.skipReasons.length > 0) {
-    lines.push(l10n.t('Auto-repair skips this node: {0}', health.skipReasons.join(', ')));
+    lines.push(l10n.t('Auto-repair skips this node: {0}', health.skipReasons.map(skipReasonText).join(', ')));
   }
   if (timeline && timeline.steps.length > 0) {
     lines.push(l10n.t('Auto-repair steps:'));

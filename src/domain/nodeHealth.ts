@@ -5,7 +5,7 @@
 
 import { REPAIR_DELAY_MS } from './aksTiming';
 import type { Mutable } from './mutable';
-import type { NodeSummary } from './nodeProjection';
+import type { NodeSummary, SkipReason } from './nodeProjection';
 
 export type NodeHealthState = 'healthy' | 'not-ready' | 'unknown';
 
@@ -17,7 +17,7 @@ export interface NodeHealth {
   readonly unhealthyFor?: number;
   /** Unhealthy for at least 5 minutes and nothing stops auto-repair. */
   readonly repairExpected: boolean;
-  readonly skipReasons: readonly string[];
+  readonly skipReasons: readonly SkipReason[];
   readonly cordoned: boolean;
 }
 

@@ -35,7 +35,7 @@ export interface NodeSummary {
   /** Cordoned (`spec.unschedulable`). */
   readonly unschedulable: boolean;
   /** Why auto-repair will not act on this node (see SKIP_REASONS); empty when nothing stops it. */
-  readonly skipReasons: readonly string[];
+  readonly skipReasons: readonly SkipReason[];
   readonly providerID?: string;
   readonly resourceVersion?: string;
 }
@@ -45,15 +45,23 @@ export const AUTOSCALER_DELETE_TAINT = 'ToBeDeletedByClusterAutoscaler';
 export const SCALE_DOWN_DISABLED_ANNOTATION = 'cluster-autoscaler.kubernetes.io/scale-down-disabled';
 export const SCALE_DOWN_DISABLED_REASON_ANNOTATION = 'kubernetes.azure.com/azure-cluster-autoscaler-scale-down-disabled-reason';
 
-/**
- * The short texts used in `NodeSummary.skipReasons`. Getters, so that each is translated when a
- * node is projected, after the extension has loaded its bundle, not when this module loads.
- */
+/** Why auto-repair will not act on a node, as facts; `skipReasonText` says them to a person. */
 export const SKIP_REASONS = {
-  get shutdown() { return l10n.t('shutdown taint'); },
-  get autoscalerDelete() { return l10n.t('being deleted by cluster autoscaler'); },
-  get upgrade() { return l10n.t('upgrade in progress'); },
-};
+  shutdown: 'shutdown',
+  autoscalerDelete: 'autoscalerDelete',
+  upgrade: 'upgrade',
+} as const;
+
+export type SkipReason = (typeof SKIP_REASONS)[keyof typeof SKIP_REASONS];
+
+/** `shutdown taint`, `being deleted by cluster autoscaler`, `upgrade in progress`, in the display language. */
+export function skipReasonText(reason: SkipReason): string {
+  switch (reason) {
+    case 'shutdown': return l10n.t('shutdown taint');
+    case 'autoscalerDelete': return l10n.t('being deleted by cluster autoscaler');
+    case 'upgrade': return l10n.t('upgrade in progress');
+  }
+}
 
 const MAX_NAME = 253;
 const MAX_SHORT = 128;
@@ -115,8 +123,8 @@ function project(raw: unknown): NodeSummary | undefined {
   return summary;
 }
 
-function skipReasonsOf(spec: unknown, annotations: unknown): string[] {
-  const reasons: string[] = [];
+function skipReasonsOf(spec: unknown, annotations: unknown): SkipReason[] {
+  const reasons: SkipReason[] = [];
   const taintKeys = new Set<unknown>(asArray(field(spec, 'taints')).map((t) => field(t, 'key')));
   if (taintKeys.has(SHUTDOWN_TAINT)) {
     reasons.push(SKIP_REASONS.shutdown);

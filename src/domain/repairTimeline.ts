@@ -7,6 +7,7 @@ import * as l10n from '@vscode/l10n';
 import { REPAIR_DELAY_MS, STALE_STEP_MS, STEP_INTERVAL_MS } from './aksTiming';
 import type { Mutable } from './mutable';
 import type { NodeHealth } from './nodeHealth';
+import { skipReasonText } from './nodeProjection';
 import { compareEvents, MAX_COUNT, type RepairEventRecord } from './repairEvent';
 import type { ErrorMessageFormat, RepairAction } from './repairMessage';
 
@@ -209,7 +210,7 @@ function nextStep(
       return undefined;
     }
     if (health.skipReasons.length > 0) {
-      return { action: 'none', note: l10n.t('Auto-repair will not act on this node: {0}.', health.skipReasons.join(', ')) };
+      return { action: 'none', note: l10n.t('Auto-repair will not act on this node: {0}.', health.skipReasons.map(skipReasonText).join(', ')) };
     }
     return {
       action: 'reboot',

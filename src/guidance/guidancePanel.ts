@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { GUIDANCE_INDEX_ID as INDEX_ID, GUIDANCE_PANEL_TYPE } from '../ids';
+import { GUIDANCE_INDEX_ID as INDEX_ID, GUIDANCE_PANEL_TYPE, settingId, Settings } from '../ids';
 import { UNKNOWN_ERROR_ID } from '../domain/catalog';
 import type { CatalogEntry } from '../domain/catalogEntry';
 import { sanitizeGuidanceContext, type GuidanceTarget } from '../domain/guidanceTarget';
@@ -198,8 +198,8 @@ export class GuidancePanel implements vscode.Disposable {
   private trustNotice(): string | undefined {
     const ignored = this.catalog.ignoredWorkspaceFolders;
     return ignored.length === 0 ? undefined : vscode.l10n.t(
-      'This workspace is not trusted, so its aksNodeRepair.catalogFolders ({0}) are ignored and the built-in guidance is shown. Trust the workspace to use them.',
-      ignored.join(', '));
+      'This workspace is not trusted, so its {0} ({1}) are ignored and the built-in guidance is shown. Trust the workspace to use them.',
+      settingId(Settings.catalogFolders), ignored.join(', '));
   }
 
   private loadRenderer(): GuidanceRenderer {

@@ -239,7 +239,7 @@ describe('repairTimeline', () => {
       assert.equal(timeline.steps.length, 0);
       assert.equal(timeline.next?.action, 'reboot');
       assert.equal(timeline.next?.at, t('09:29:51'));
-      assert.equal(buildTimeline([], { ...notReady, skipReasons: ['shutdown taint'] }).next?.action, 'none');
+      assert.equal(buildTimeline([], { ...notReady, skipReasons: ['shutdown'] }).next?.action, 'none');
       assert.equal(buildTimeline([]).next, undefined);
     });
   });
