@@ -1,6 +1,7 @@
-// Builds three CommonJS bundles: the extension (loaded at activation, kept small), the
-// guidance renderer (markdown-it), required when a guidance panel first opens, and the cluster
-// client (@kubernetes/client-node, ~2 MB), required only when the Nodes view is first shown.
+// Builds four CommonJS bundles: the extension (loaded at activation, kept small), the
+// guidance renderer (markdown-it), required when a guidance panel first opens, the cluster
+// client (@kubernetes/client-node, ~2 MB), required only when the Nodes view is first shown, and
+// the Azure backend (the @azure/* clients, ~1.3 MB), required when "Diagnose Node in Azure" first runs.
 //   node esbuild.mjs [--production] [--watch] [--outdir DIR] [--metafile DIR]
 // --outdir builds somewhere other than dist/ (test/unit/bundles.test.ts builds into a temp dir);
 // --metafile writes each bundle's esbuild metafile as DIR/<bundle>.meta.json (what went into it).
@@ -38,11 +39,12 @@ const writeMetafile = (bundle) => ({
   },
 });
 
-/** The extension reaches the lazy bundles through `require('./cluster.js')` / `require('./guidance.js')`. */
+/** The extension reaches the lazy bundles through `require('./cluster.js')` / `require('./azure.js')` / `require('./guidance.js')`. */
 const lazyBundlesExternal = {
   name: 'lazy-bundles-external',
   setup(build) {
     build.onResolve({ filter: /\/cluster\/clusterBackend$/ }, () => ({ path: './cluster.js', external: true }));
+    build.onResolve({ filter: /\/azure\/azureBackend$/ }, () => ({ path: './azure.js', external: true }));
     build.onResolve({ filter: /^\.\/guidanceRenderer$/ }, (args) =>
       (args.importer.includes('guidancePanel') ? { path: './guidance.js', external: true } : undefined));
   },
@@ -63,7 +65,7 @@ const common = {
 
 /**
  * In watch mode, one "[watch] build started" / "[watch] build finished" pair around each round of
- * rebuilds (all three bundles), and each error as two lines (`✘ [ERROR] text`, `    file:line:col:`)
+ * rebuilds (all four bundles), and each error as two lines (`✘ [ERROR] text`, `    file:line:col:`)
  * with no blank line between: the background problem matcher in .vscode/tasks.json reads exactly that.
  */
 let building = 0;
@@ -102,6 +104,7 @@ const contexts = await Promise.all([
   bundle('extension', 'src/extension.ts', [lazyBundlesExternal]),
   bundle('guidance', 'src/guidance/guidanceRenderer.ts'),
   bundle('cluster', 'src/cluster/clusterBackend.ts'),
+  bundle('azure', 'src/azure/azureBackend.ts'),
 ]);
 
 if (watch) {

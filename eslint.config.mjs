@@ -52,4 +52,16 @@ export default tseslint.config(
       }],
     },
   },
+  {
+    // The webview renderers are unit-tested under plain Node: the panels hand them strings and URIs.
+    files: [
+      'src/guidance/guidanceRenderer.ts', 'src/diagnosis/diagnosisRenderer.ts', 'src/diagnosis/diagnosisView.ts',
+      'src/diagnosis/findingsRenderer.ts', 'src/diagnosis/htmlParts.ts', 'src/diagnosis/problemBox.ts', 'src/diagnosis/sectionRenderers.ts',
+    ],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'A renderer gets its strings and resource URIs from its panel; it must not import vscode.' }],
+      }],
+    },
+  },
 );

@@ -1,5 +1,6 @@
 // Guidance panel page script. Runs under a nonce CSP; talks to the extension only through
-// typed messages: open (catalog entry), external (https link), copy, back, index, manageTrust.
+// typed messages: open (catalog entry), external (https link), copy, back, index, manageTrust,
+// diagnose (the node in the page's context, in Azure).
 // @ts-check
 (function () {
   // eslint-disable-next-line no-undef
@@ -41,7 +42,7 @@
         target.textContent = copiedLabel;
         setTimeout(() => { target.textContent = copyLabel; }, 1500);
       }
-    } else if (action === 'back' || action === 'index' || action === 'manageTrust') {
+    } else if (action === 'back' || action === 'index' || action === 'manageTrust' || action === 'diagnose') {
       event.preventDefault();
       post({ type: action });
     } else if (target.tagName === 'A') {

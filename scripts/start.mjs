@@ -1,6 +1,7 @@
 // Runs the extension for real: a VS Code (code-server 1.139) served on 127.0.0.1 with the
 // freshly built extension installed, connected to your cluster (--kubeconfig FILE or $KUBECONFIG)
-// or, when none is given, to a simulated AKS cluster served by the API stand-in.
+// or, when none is given, to a simulated AKS cluster served by the API stand-in, with a simulated
+// Azure Resource Manager behind it for "Diagnose Node in Azure".
 // Usage: npm start [-- --kubeconfig FILE] [--port N] [--folder DIR] [--no-live]
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -38,11 +39,36 @@ if (!values.folder) {
 
 let kubeconfig = values.kubeconfig ?? process.env.KUBECONFIG;
 let cluster;
+let arm;
+const env = {};
+const settings = {};
 if (!kubeconfig) {
   const { startSimulatedCluster } = require(path.join(root, 'out/test/standin/simulatedCluster.js'));
   cluster = await startSimulatedCluster({ kubeconfigPath: path.join(stateDir, 'kubeconfig'), live: !values['no-live'] });
   kubeconfig = cluster.kubeconfigPath;
   console.log(`Simulated AKS cluster: ${cluster.server.url} (kubeconfig ${kubeconfig})`);
+
+  // The simulated Azure behind it, so "Diagnose Node in Azure" works with no Azure account: the ARM
+  // stand-in (its CA trusted through NODE_EXTRA_CA_CERTS, read when the extension host starts) and
+  // an `az` that hands out the stand-in's token (credential "azureCli").
+  const { startArmStandIn } = require(path.join(root, 'out/test/standin/azure/armServer.js'));
+  const { simulatedAzureScenario, SIMULATED_AZURE } = require(path.join(root, 'out/test/standin/azure/scenario.js'));
+  const { writeFakeAzureCli } = require(path.join(root, 'out/test/harness/fakeAzureCli.js'));
+  arm = await startArmStandIn({ scenario: simulatedAzureScenario(new Date()) });
+  const azBin = writeFakeAzureCli(path.join(stateDir, 'simulated-az'), {
+    token: arm.token, subscription: SIMULATED_AZURE.subscriptionId, tenant: SIMULATED_AZURE.tenantId,
+  });
+  Object.assign(env, {
+    NODE_EXTRA_CA_CERTS: arm.caFile,
+    PATH: `${azBin}${path.delimiter}${process.env.PATH ?? ''}`,
+    // Keeps this PATH: VS Code's server would otherwise take a login shell's environment instead.
+    VSCODE_CLI: '1',
+  });
+  Object.assign(settings, {
+    'aksNodeRepair.azure.resourceManagerEndpoint': arm.url,
+    'aksNodeRepair.azure.credential': 'azureCli',
+  });
+  console.log(`Simulated Azure Resource Manager: ${arm.url} (subscription ${SIMULATED_AZURE.subscriptionId})`);
 } else {
   // The real HOME stays reachable for relative paths and exec plugins such as kubelogin.
   kubeconfig = kubeconfig.split(path.delimiter).map((p) => path.resolve(p.replace(/^~(?=$|\/)/, os.homedir()))).join(path.delimiter);
@@ -56,7 +82,8 @@ const server = await startCodeServer({
   folder,
   stateDir,
   port,
-  env: { KUBECONFIG: kubeconfig },
+  env: { ...env, KUBECONFIG: kubeconfig },
+  settings,
   installExtensionFolders: [root, path.join(root, 'scripts', 'start-layout')],
 });
 console.log(`\nAKS Node Auto-Repair is running in VS Code at ${server.url}/?folder=${encodeURIComponent(folder)}`);
@@ -77,6 +104,7 @@ async function stop() {
   stopping = true;
   await server.stop();
   await cluster?.stop();
+  await arm?.stop();
   fs.rmSync(stateDir, { recursive: true, force: true });
   process.exit(0);
 }

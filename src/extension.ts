@@ -2,12 +2,14 @@ import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { CommandManager } from './commands/commandManager';
 import { CopyDescribeNodeCommand, CopyEventsCommand } from './commands/copyKubectlCommands';
+import { DiagnoseNodeCommand } from './commands/diagnoseNodeCommand';
 import { ExplainErrorCommand } from './commands/explainErrorCommand';
 import { ExplainNodeCommand } from './commands/explainNodeCommand';
 import { OpenGuidanceCommand } from './commands/openGuidanceCommand';
 import { OpenKubeconfigCommand } from './commands/openKubeconfigCommand';
 import { RefreshCommand } from './commands/refreshCommand';
 import { SwitchContextCommand } from './commands/switchContextCommand';
+import { DiagnosisPanels } from './diagnosis/diagnosisPanels';
 import { CatalogService } from './guidance/catalogService';
 import { GuidancePanel } from './guidance/guidancePanel';
 import { ErrorCodeHoverProvider, HOVER_SELECTOR } from './hover/errorCodeHoverProvider';
@@ -28,6 +30,10 @@ export interface ExtensionApi {
   isClusterClientLoaded(): boolean;
   /** The Nodes view's data provider, for tests that read its items. */
   readonly nodesTree: ClusterTreeProvider;
+  /** The "Diagnose Node in Azure" panels, for tests that read what they show. */
+  readonly diagnoses: DiagnosisPanels;
+  /** Whether the Azure client bundle (@azure/*) has been loaded. */
+  isAzureClientLoaded(): boolean;
 }
 
 /** The composition root: builds the services once and hands them to what needs them. */
@@ -41,7 +47,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const catalog = new CatalogService(context.extensionUri, log);
   const guidance = new GuidancePanel(context.extensionUri, catalog, log);
   const session = new ClusterSession(context.globalState, log);
-  const view = new ClusterView(session, context.workspaceState);
+  const diagnoses = new DiagnosisPanels(context.extensionUri, log);
+  const view = new ClusterView(session, context.workspaceState, (node) => diagnoses.noteFor(node));
   const commands = new CommandManager();
   commands.register(
     new ExplainErrorCommand(catalog, guidance),
@@ -52,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     new CopyDescribeNodeCommand(),
     new CopyEventsCommand(),
     new ExplainNodeCommand(session, guidance),
+    new DiagnoseNodeCommand(session, diagnoses),
     { id: CommandIds.showLog, execute: () => log.show() },
     ...nodesViewCommands(view),
   );
@@ -64,13 +72,22 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     new RepairStatusBar(session),
     new RepairNotifier(session),
     view,
+    diagnoses,
+    // The node's tooltip says when it was last diagnosed.
+    diagnoses.onDidChangeNote(() => view.provider.refresh()),
     commands,
     vscode.languages.registerHoverProvider(HOVER_SELECTOR, new ErrorCodeHoverProvider(catalog)),
     vscode.window.registerTerminalLinkProvider(new ErrorCodeTerminalLinkProvider(catalog, guidance)),
   );
   const activationMs = performance.now() - started;
   log.info(`Activated in ${activationMs.toFixed(1)} ms.`);
-  return { activationMs, isClusterClientLoaded: () => session.isBackendLoaded, nodesTree: view.provider };
+  return {
+    activationMs,
+    isClusterClientLoaded: () => session.isBackendLoaded,
+    nodesTree: view.provider,
+    diagnoses,
+    isAzureClientLoaded: () => diagnoses.isBackendLoaded,
+  };
 }
 
 export function deactivate(): void {

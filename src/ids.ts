@@ -15,6 +15,7 @@ export const CommandIds = {
   copyDescribeNode: 'aksNodeRepair.copyDescribeNode',
   copyEventsCommand: 'aksNodeRepair.copyEventsCommand',
   explainNode: 'aksNodeRepair.explainNode',
+  diagnoseNode: 'aksNodeRepair.diagnoseNode',
   /** Internal (not contributed): shows a node in the Nodes view, clearing a filter that hides it. */
   revealNode: 'aksNodeRepair.revealNode',
   /** Internal: filters the Nodes view to nodes with repair activity and shows the first named. */
@@ -35,7 +36,15 @@ export const Settings = {
   kubeconfig: 'kubeconfig',
   catalogFolders: 'catalogFolders',
   notifyOnRepairError: 'notifyOnRepairError',
+  /** Machine-scoped, as every Azure setting: a workspace can never redirect a token. */
+  azureCredential: 'azure.credential',
+  azureTenant: 'azure.tenant',
+  azureResourceManagerEndpoint: 'azure.resourceManagerEndpoint',
+  azureLogAnalyticsEndpoint: 'azure.logAnalyticsEndpoint',
 } as const;
+
+/** Values of `aksNodeRepair.azure.credential`. */
+export type AzureCredentialSetting = 'vscode' | 'azureCli';
 
 /** `aksNodeRepair.kubeconfig`: the full name, for `affectsConfiguration` and the settings UI. */
 export function settingId(key: (typeof Settings)[keyof typeof Settings]): string {
@@ -83,6 +92,8 @@ export function contextValue(...tokens: (ItemToken | false | undefined)[]): stri
 }
 
 export const GUIDANCE_PANEL_TYPE = 'aksNodeRepair.guidance';
+/** The "Diagnose Node in Azure" panels (one per node). */
+export const DIAGNOSIS_PANEL_TYPE = 'aksNodeRepair.diagnosis';
 
 /** The guidance panel's page listing every catalog entry. */
 export const GUIDANCE_INDEX_ID = '__index__';

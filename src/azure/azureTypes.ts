@@ -8,6 +8,12 @@ import type { Diagnosis, RepairErrorSeen } from '../domain/diagnosis';
 
 export type { TokenCredential };
 
+/** Where the backend writes what it refused or retried; never a token or a header. */
+export interface AzureLogger {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
 export interface AzureSettings {
   /** `https://management.azure.com` by default; tokens go to this host only. */
   readonly resourceManagerEndpoint: string;
@@ -15,6 +21,10 @@ export interface AzureSettings {
   readonly requestTimeoutMs?: number;
   /** Retries of 429/5xx/timeouts inside one call before its section shows the last error. */
   readonly maxRetries?: number;
+  /** First retry delay (doubled each time, with jitter) when the answer names no `Retry-After`. Default 500 ms. */
+  readonly retryBaseDelayMs?: number;
+  /** Refused hosts, retries and sign-in refreshes are logged here (hosts and codes only). */
+  readonly log?: AzureLogger;
 }
 
 export interface DiagnoseRequest {

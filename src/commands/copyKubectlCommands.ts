@@ -1,11 +1,7 @@
 import * as vscode from 'vscode';
+import { shellQuote } from '../domain/shellQuote';
 import { CommandIds } from '../ids';
 import { nodeNameOf } from './nodeArgument';
-
-/** Node names come from the cluster: quote them for a POSIX shell before they reach a clipboard. */
-export function shellQuote(text: string): string {
-  return /^[A-Za-z0-9._\-/:=]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
-}
 
 async function copy(text: string): Promise<void> {
   await vscode.env.clipboard.writeText(text);

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { CommandIds } from '../ids';
 import { UNKNOWN_ERROR_ID } from '../domain/catalog';
 import type { CatalogEntry } from '../domain/catalogEntry';
-import { CatalogService } from '../guidance/catalogService';
+import { CatalogService, type Identified } from '../guidance/catalogService';
 import { GuidancePanel } from '../guidance/guidancePanel';
 import type { GuidanceTarget } from '../domain/guidanceTarget';
 
@@ -42,7 +42,7 @@ export class ExplainErrorCommand {
     if (!selection.isEmpty) {
       const text = document.getText(selection).slice(0, MAX_SELECTION);
       const found = this.catalog.identify(text);
-      return found ? { target: toTarget(found.entry, found.unknownCode) } : { text: text.trim().slice(0, 500) };
+      return found ? { target: toTarget(found) } : { text: text.trim().slice(0, 500) };
     }
     const line = document.lineAt(selection.active.line).text;
     const ch = selection.active.character;
@@ -80,7 +80,7 @@ export class ExplainErrorCommand {
             result = item.target;
           } else if (value) {
             const found = this.catalog.identify(value);
-            result = found ? toTarget(found.entry, found.unknownCode) : { id: UNKNOWN_ERROR_ID, context: { code: value.slice(0, 200) } };
+            result = found ? toTarget(found) : { id: UNKNOWN_ERROR_ID, context: { code: value.slice(0, 200) } };
           }
           qp.hide();
         }),
@@ -120,7 +120,7 @@ export class ExplainErrorCommand {
       description: found.unknownCode ? vscode.l10n.t('open the guidance for unknown errors') : vscode.l10n.t('found in the pasted text'),
       detail: found.unknownCode ? undefined : found.entry.summary,
       alwaysShow: true,
-      target: toTarget(found.entry, found.unknownCode),
+      target: toTarget(found),
     };
   }
 
@@ -153,6 +153,7 @@ function entryLabel(entry: CatalogEntry): string {
   return entry.kind === 'topic' ? entry.title : entry.matches[0] ?? entry.title;
 }
 
-function toTarget(entry: CatalogEntry, unknownCode: string | undefined): GuidanceTarget {
-  return unknownCode ? { id: entry.id, context: { code: unknownCode } } : { id: entry.id };
+/** The entry found, with the code as written when the catalog does not know it and the Azure error's message. */
+function toTarget({ entry, unknownCode, azureMessage }: Identified): GuidanceTarget {
+  return unknownCode || azureMessage ? { id: entry.id, context: { code: unknownCode, azureMessage } } : { id: entry.id };
 }

@@ -168,6 +168,8 @@ export interface Finding {
   readonly command?: string;
   /** The catalog entry to open. */
   readonly guidanceId?: string;
+  /** The Azure error's message the auto-repair event carried (for the guidance context), short. */
+  readonly azureMessage?: string;
 }
 
 /** The auto-repair errors the cluster showed for the node, as the findings need them. */
@@ -179,4 +181,11 @@ export interface RepairErrorSeen {
   readonly seenAt?: number;
   /** The Azure error's message, when the event carried one. */
   readonly azureMessage?: string;
+}
+
+/** What the tree's tooltip says about a node's last diagnosis. */
+export interface DiagnosisNote {
+  /** Epoch ms the diagnosis completed. */
+  readonly at: number;
+  readonly findings: number;
 }

@@ -6,6 +6,7 @@
 
 import { capitalize } from './format';
 import type { RepairEventRecord } from './repairEvent';
+import { AZURE_MESSAGE_MAX } from './repairMessage';
 import type { RepairStep, RepairTimeline } from './repairTimeline';
 
 /** Where the guidance was opened from; all of it is untrusted text. */
@@ -15,6 +16,8 @@ export interface GuidanceContext {
   readonly node?: string;
   readonly reason?: string;
   readonly message?: string;
+  /** The Azure error's message the event carried beside its code (`Code="…" Message="…"`, JSON). */
+  readonly azureMessage?: string;
   /** Epoch ms. */
   readonly seenAt?: number;
 }
@@ -28,7 +31,9 @@ export interface GuidanceTarget {
 export function eventGuidance(node: string, event: RepairEventRecord): GuidanceTarget {
   return {
     id: event.code ?? event.reason,
-    context: { node, reason: event.reason, message: event.message, code: event.code, seenAt: event.lastSeen ?? event.firstSeen },
+    context: withAzureMessage(
+      { node, reason: event.reason, message: event.message, code: event.code, seenAt: event.lastSeen ?? event.firstSeen },
+      event.azureMessage),
   };
 }
 
@@ -36,10 +41,15 @@ export function eventGuidance(node: string, event: RepairEventRecord): GuidanceT
 export function stepGuidance(node: string, step: RepairStep): GuidanceTarget {
   const error = [...step.events].reverse().find((e) => e.phase === 'error');
   if (error) {
-    return { id: step.code ?? error.reason, context: { ...eventGuidance(node, error).context, code: step.code } };
+    return { id: step.code ?? error.reason, context: withAzureMessage({ ...eventGuidance(node, error).context, code: step.code }, step.azureMessage) };
   }
   const reason = `Node${capitalize(step.action)}Error`;
-  return { id: step.code ?? reason, context: { node, reason, code: step.code } };
+  return { id: step.code ?? reason, context: withAzureMessage({ node, reason, code: step.code }, step.azureMessage) };
+}
+
+/** Adds the Azure message only when there is one, so contexts without one stay as they were. */
+function withAzureMessage(context: GuidanceContext, azureMessage: string | undefined): GuidanceContext {
+  return azureMessage ? { ...context, azureMessage } : context;
 }
 
 /** What "explain" on a node opens: its latest failure, or nothing. */
@@ -66,6 +76,7 @@ export function sanitizeGuidanceContext(raw: unknown): GuidanceContext | undefin
     node: str(r.node, 253),
     reason: str(r.reason, 100),
     message: str(r.message, 2000),
+    azureMessage: str(r.azureMessage, AZURE_MESSAGE_MAX),
     seenAt: typeof seenAt === 'number' && Number.isFinite(seenAt) && Math.abs(seenAt) <= MAX_DATE_MS ? seenAt : undefined,
   };
 }

@@ -18,6 +18,8 @@ export interface RepairEventRecord {
   readonly action?: RepairAction;
   readonly phase?: RepairPhase;
   readonly code?: string;
+  /** The Azure error's message when the detail was a whole Azure error: one line, at most 500 characters. */
+  readonly azureMessage?: string;
   readonly format: ErrorMessageFormat;
   /** At most 2,000 characters, as sent by the cluster: untrusted text. */
   readonly message: string;
@@ -83,6 +85,9 @@ function project(raw: unknown): RepairEventRecord | undefined {
   }
   if (parsed?.code) {
     record.code = shortString(parsed.code, 256);
+  }
+  if (parsed?.azureMessage) {
+    record.azureMessage = parsed.azureMessage;
   }
   const type = shortString(field(raw, 'type'), 32);
   if (type) {

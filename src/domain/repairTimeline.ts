@@ -22,6 +22,8 @@ export interface RepairStep {
   readonly failed?: number;
   /** The error code, when the Error named one. */
   readonly code?: string;
+  /** The Azure error's message the failing Error carried, when it carried one. */
+  readonly azureMessage?: string;
   readonly format?: ErrorMessageFormat;
   readonly status: RepairStepStatus;
   /** The step's events, oldest first; identical repeats merged into one record. */
@@ -65,6 +67,7 @@ interface StepBuilder {
   ended?: number;
   failed?: number;
   code?: string;
+  azureMessage?: string;
   format?: ErrorMessageFormat;
   status: RepairStepStatus;
   events: Mutable<RepairEventRecord>[];
@@ -132,6 +135,11 @@ export function buildTimeline(
         step.format = e.format;
         if (e.code) {
           step.code = e.code;
+          // The message belongs to the code it came with, not to an earlier Error's.
+          delete step.azureMessage;
+        }
+        if (e.azureMessage) {
+          step.azureMessage = e.azureMessage;
         }
         break;
     }

@@ -13,6 +13,8 @@ export interface Identified {
   readonly entry: CatalogEntry;
   /** The code as written when it is not in the catalog (the unknown-code entry is shown). */
   readonly unknownCode?: string;
+  /** The Azure error's message, when the text is an auto-repair message that carries one. */
+  readonly azureMessage?: string;
 }
 
 /**
@@ -93,7 +95,9 @@ export class CatalogService implements vscode.Disposable {
     const parsed = parseRepairMessage(trimmed);
     const unknown = this.catalog.get(UNKNOWN_ERROR_ID);
     if (parsed.phase === 'error' && unknown) {
-      return { entry: unknown, unknownCode: parsed.code };
+      return parsed.azureMessage
+        ? { entry: unknown, unknownCode: parsed.code, azureMessage: parsed.azureMessage }
+        : { entry: unknown, unknownCode: parsed.code };
     }
     if (/^[A-Za-z][A-Za-z0-9]{5,80}$/.test(trimmed) && /(Error|Failed|Failure|Exceeded|NotFound|Invalid)/.test(trimmed) && unknown) {
       return { entry: unknown, unknownCode: trimmed };

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { GUIDANCE_INDEX_ID as INDEX_ID, GUIDANCE_PANEL_TYPE, settingId, Settings } from '../ids';
+import { CommandIds, GUIDANCE_INDEX_ID as INDEX_ID, GUIDANCE_PANEL_TYPE, settingId, Settings } from '../ids';
 import { UNKNOWN_ERROR_ID } from '../domain/catalog';
 import type { CatalogEntry } from '../domain/catalogEntry';
 import { sanitizeGuidanceContext, type GuidanceTarget } from '../domain/guidanceTarget';
@@ -14,7 +14,8 @@ type PageMessage =
   | { type: 'copy'; text: string }
   | { type: 'back' }
   | { type: 'index' }
-  | { type: 'manageTrust' };
+  | { type: 'manageTrust' }
+  | { type: 'diagnose' };
 
 const MAX_HISTORY = 50;
 
@@ -159,6 +160,14 @@ export class GuidancePanel implements vscode.Disposable {
       case 'manageTrust':
         void vscode.commands.executeCommand('workbench.trust.manage');
         break;
+      case 'diagnose': {
+        // The node comes from the panel's own target, not from the page.
+        const node = this.current?.context?.node;
+        if (node) {
+          void vscode.commands.executeCommand(CommandIds.diagnoseNode, node);
+        }
+        break;
+      }
     }
   }
 
@@ -248,6 +257,7 @@ function guidanceStrings(): GuidanceStrings {
     seenOnNode: vscode.l10n.t('Node {0}'),
     seenWithReason: vscode.l10n.t('event {0}'),
     seenAt: vscode.l10n.t('last seen {0} UTC'),
+    azureError: vscode.l10n.t('Azure error:'),
     navigationLabel: vscode.l10n.t('Guidance navigation'),
     back: vscode.l10n.t('Back'),
     backTitle: vscode.l10n.t('Back (Alt+Left)'),
@@ -258,5 +268,6 @@ function guidanceStrings(): GuidanceStrings {
     inertLink: vscode.l10n.t('Not opened from the panel: {0}'),
     image: vscode.l10n.t('[image: {0}]'),
     manageTrust: vscode.l10n.t('Manage Workspace Trust'),
+    diagnose: vscode.l10n.t('Diagnose in Azure'),
   };
 }

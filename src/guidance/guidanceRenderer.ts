@@ -51,6 +51,8 @@ export interface GuidanceStrings {
   readonly seenWithReason: string;
   /** `{0}` is a UTC date and time; follows seenOnNode after a comma. */
   readonly seenAt: string;
+  /** Lead-in of the Azure error's message an auto-repair event carried beside its code. */
+  readonly azureError: string;
   readonly navigationLabel: string;
   readonly back: string;
   /** Tooltip of the back button, with its shortcut. */
@@ -66,6 +68,8 @@ export interface GuidanceStrings {
   readonly image: string;
   /** The notice banner's button. */
   readonly manageTrust: string;
+  /** The button beside a node's context that opens its Azure diagnosis; no button when absent. */
+  readonly diagnose?: string;
 }
 
 export interface GuidanceView {
@@ -266,6 +270,13 @@ function renderContext(context: GuidanceContext | undefined, entry: CatalogEntry
       parts.push(fill(s.seenAt, e(new Date(context.seenAt).toISOString().replace('T', ' ').slice(0, 19))));
     }
     rows.push(`<p>${parts.join(', ')}</p>`);
+    if (s.diagnose) {
+      rows.push(`<p class="diagnose"><button type="button" data-action="diagnose">${e(s.diagnose)}</button></p>`);
+    }
+  }
+  if (context.azureMessage) {
+    const code = context.code ? ` <code>${e(context.code)}</code>` : '';
+    rows.push(`<p class="azure-error"><strong>${e(s.azureError)}</strong>${code} ${e(context.azureMessage)}</p>`);
   }
   if (context.message) {
     rows.push(`<blockquote class="event-message">${e(context.message)}</blockquote>`);

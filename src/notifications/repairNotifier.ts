@@ -88,7 +88,11 @@ export class RepairNotifier implements vscode.Disposable {
       const action = target.context?.reason?.replace(/^Node(\w+)Error$/, '$1').toLowerCase() ?? 'repair';
       const explain: vscode.MessageItem = { title: vscode.l10n.t('Explain') };
       const showNode: vscode.MessageItem = { title: vscode.l10n.t('Show Node') };
-      void this.show(vscode.l10n.t('Auto-repair {0} failed on {1}: {2}.', action, truncate(singleLine(node), 80), what), explain, showNode)
+      const azure = target.context?.azureMessage;
+      const message = azure
+        ? vscode.l10n.t('Auto-repair {0} failed on {1}: {2} ({3}).', action, truncate(singleLine(node), 80), what, truncate(singleLine(azure), 120))
+        : vscode.l10n.t('Auto-repair {0} failed on {1}: {2}.', action, truncate(singleLine(node), 80), what);
+      void this.show(message, explain, showNode)
         .then((pick) => {
           if (pick === explain) {
             void vscode.commands.executeCommand(CommandIds.openGuidance, target);

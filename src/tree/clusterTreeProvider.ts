@@ -6,6 +6,7 @@ import { clusterDescription, filteredOutMessage, kubeconfigProblemRows, messageI
 import { eventItem, goneGroupItem, nodeItem, nextStepItem, poolItem, stepItem } from './nodeItems';
 import { TreeFrame } from './treeFrame';
 import { NO_FILTER, treeNodeId, type NodeFilter, type TreeNode } from './treeNodes';
+import type { DiagnosisNote } from '../domain/diagnosis';
 
 /** Other (non-repair) node events shown per node. */
 const MAX_OTHER_EVENTS = 20;
@@ -21,7 +22,12 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   private currentFilter: NodeFilter = NO_FILTER;
   private currentFrame?: TreeFrame;
 
-  constructor(private readonly session: ClusterSession, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly session: ClusterSession,
+    private readonly now: () => number = Date.now,
+    /** The node's last Azure diagnosis, for its tooltip. */
+    private readonly diagnosisNote: (node: string) => DiagnosisNote | undefined = () => undefined,
+  ) {}
 
   get filter(): NodeFilter {
     return this.currentFilter;
@@ -142,7 +148,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
       case 'gone':
         return goneGroupItem(frame.goneNodes().length);
       case 'node':
-        return nodeItem(frame.node(element.name), frame.now);
+        return nodeItem(frame.node(element.name), frame.now, this.diagnosisNote(element.name));
       case 'step': {
         const node = frame.node(element.node);
         const step = node.timeline.steps[element.index];

@@ -4,6 +4,7 @@ import { ContextKeys, FOCUS_NODES_VIEW, MementoKeys, ViewIds } from '../ids';
 import type { ClusterSession, SessionState } from '../session/clusterSession';
 import { ClusterTreeProvider } from './clusterTreeProvider';
 import { NO_FILTER, type NodeFilter, type TreeNode } from './treeNodes';
+import type { DiagnosisNote } from '../domain/diagnosis';
 
 const CLOCK_REFRESH_MS = 30_000;
 
@@ -21,8 +22,9 @@ export class ClusterView implements vscode.Disposable {
   constructor(
     private readonly session: ClusterSession,
     private readonly workspaceState: vscode.Memento,
+    diagnosisNote?: (node: string) => DiagnosisNote | undefined,
   ) {
-    this.provider = new ClusterTreeProvider(session);
+    this.provider = new ClusterTreeProvider(session, Date.now, diagnosisNote);
     this.provider.filter = workspaceState.get<NodeFilter>(MementoKeys.nodeFilter, this.provider.filter);
     this.treeView = vscode.window.createTreeView(ViewIds.nodes, { treeDataProvider: this.provider, showCollapseAll: true });
     this.coalescer = new RefreshCoalescer(() => {

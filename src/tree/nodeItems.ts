@@ -8,6 +8,7 @@ import type { RepairEventRecord } from '../domain/repairEvent';
 import type { RepairStep } from '../domain/repairTimeline';
 import { CommandIds, contextValue, ItemTokens } from '../ids';
 import type { NodeSnapshot } from './treeFrame';
+import type { DiagnosisNote } from '../domain/diagnosis';
 
 /**
  * Tree items for pools, nodes, repair steps, events and the expected next step, each built from
@@ -33,7 +34,8 @@ export function goneGroupItem(count: number): vscode.TreeItem {
   return item;
 }
 
-export function nodeItem(node: NodeSnapshot, now: number): vscode.TreeItem {
+/** `diagnosis`: the node's last Azure diagnosis, which the tooltip mentions. */
+export function nodeItem(node: NodeSnapshot, now: number, diagnosis?: DiagnosisNote): vscode.TreeItem {
   const { summary, timeline, health } = node;
   if (!summary || !health) {
     return goneNodeItem(node);
@@ -41,11 +43,19 @@ export function nodeItem(node: NodeSnapshot, now: number): vscode.TreeItem {
   const hasChildren = timeline.steps.length > 0 || timeline.otherEvents.length > 0;
   const item = new vscode.TreeItem(summary.name, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   item.description = describeNode(summary, timeline, now);
-  item.tooltip = describeNodeTooltip(summary, timeline, now);
+  item.tooltip = describeNodeTooltip(summary, timeline, now) + (diagnosis ? `\n${diagnosisLine(diagnosis)}` : '');
   item.iconPath = nodeIcon(health, timeline.current !== undefined);
   item.contextValue = contextValue(ItemTokens.node, timeline.lastError && ItemTokens.explainable);
   item.accessibilityInformation = { label: `${summary.name}, ${item.description}` };
   return item;
+}
+
+/** `Azure diagnosis: 14:02 UTC, 2 findings`. */
+export function diagnosisLine(diagnosis: DiagnosisNote): string {
+  const clock = formatClock(diagnosis.at).slice(0, 5);
+  return diagnosis.findings === 1
+    ? vscode.l10n.t('Azure diagnosis: {0} UTC, 1 finding', clock)
+    : vscode.l10n.t('Azure diagnosis: {0} UTC, {1} findings', clock, diagnosis.findings);
 }
 
 function goneNodeItem(node: NodeSnapshot): vscode.TreeItem {
@@ -67,7 +77,11 @@ export function stepItem(node: NodeSnapshot, step: RepairStep): vscode.TreeItem 
   item.description = stepDescription(step);
   item.iconPath = step.status === 'failed' ? new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'))
     : step.status === 'running' ? new vscode.ThemeIcon('sync~spin') : new vscode.ThemeIcon('check');
-  item.tooltip = step.events.map((e) => `${formatClock(e.lastSeen ?? e.firstSeen)} ${e.reason}${e.count > 1 ? ` ×${e.count}` : ''}: ${singleLine(e.message)}`).join('\n');
+  const lines = step.events.map((e) => `${formatClock(e.lastSeen ?? e.firstSeen)} ${e.reason}${e.count > 1 ? ` ×${e.count}` : ''}: ${singleLine(e.message)}`);
+  if (step.azureMessage) {
+    lines.push(azureErrorLine(step.code, step.azureMessage));
+  }
+  item.tooltip = lines.join('\n');
   item.contextValue = contextValue(ItemTokens.step, step.status === 'failed' && ItemTokens.failed, step.status === 'failed' && ItemTokens.explainable);
   if (step.status === 'failed') {
     item.command = guidanceCommand(stepGuidance(node.name, step), vscode.l10n.t('Explain this failure'));
@@ -80,7 +94,12 @@ export function eventItem(node: NodeSnapshot, event: RepairEventRecord): vscode.
   const when = event.lastSeen ?? event.firstSeen;
   item.description = `${formatClock(when)}${event.count > 1 ? ` ×${event.count}` : ''} · ${truncate(singleLine(event.message), 140)}`;
   const heading = [event.reason, event.type && `(${event.type})`, event.source && vscode.l10n.t('from {0}', event.source)].filter(Boolean).join(' ');
-  item.tooltip = [heading, when !== undefined ? new Date(when).toISOString() : undefined, event.message].filter((l) => l !== undefined).join('\n');
+  item.tooltip = [
+    heading,
+    when !== undefined ? new Date(when).toISOString() : undefined,
+    event.message,
+    event.azureMessage ? azureErrorLine(event.code, event.azureMessage) : undefined,
+  ].filter((l) => l !== undefined).join('\n');
   item.iconPath = event.phase === 'error' || event.type === 'Warning' ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon('circle-small');
   item.contextValue = contextValue(ItemTokens.event, event.action && ItemTokens.explainable);
   if (event.action) {
@@ -101,6 +120,13 @@ export function nextStepItem(node: NodeSnapshot, now: number): vscode.TreeItem {
   return item;
 }
 
+/** The Azure error beside its code, for a plain-text tooltip. */
+function azureErrorLine(code: string | undefined, message: string): string {
+  return code
+    ? vscode.l10n.t('Azure error {0}: {1}', truncate(singleLine(code), 80), truncate(singleLine(message), 500))
+    : vscode.l10n.t('Azure error: {0}', truncate(singleLine(message), 500));
+}
+
 function guidanceCommand(target: GuidanceTarget, title: string): vscode.Command {
   return { command: CommandIds.openGuidance, title, arguments: [target] };
 }
@@ -110,7 +136,8 @@ function stepDescription(step: RepairStep): string {
   const times = step.count > step.events.length ? ` · ×${step.count}` : '';
   switch (step.status) {
     case 'failed':
-      return vscode.l10n.t('failed: {0} · {1}', step.code ? truncate(singleLine(step.code), 80) : vscode.l10n.t('no error code'), when) + times;
+      return vscode.l10n.t('failed: {0} · {1}', step.code ? truncate(singleLine(step.code), 80) : vscode.l10n.t('no error code'), when) + times
+        + (step.azureMessage ? ` · ${truncate(singleLine(step.azureMessage), 60)}` : '');
     case 'running':
       return vscode.l10n.t('running since {0}', formatClock(step.started)) + times;
     default:

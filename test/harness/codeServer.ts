@@ -53,6 +53,8 @@ export interface CodeServerOptions {
   readonly installExtensionFolders?: readonly string[];
   /** Workspace trust on (the folder opens in restricted mode until trusted); off by default. */
   readonly workspaceTrust?: boolean;
+  /** User settings written beside the defaults (when the settings file does not exist yet). */
+  readonly settings?: Record<string, unknown>;
   readonly log?: (line: string) => void;
 }
 
@@ -74,7 +76,7 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<RunningC
   for (const d of [home, userDataDir, extensionsDir, tmp]) {
     fs.mkdirSync(d, { recursive: true });
   }
-  writeDefaultSettings(userDataDir, opts.workspaceTrust === true);
+  writeDefaultSettings(userDataDir, opts.workspaceTrust === true, opts.settings);
   for (const folder of opts.installExtensionFolders ?? []) {
     installExtensionFolder(folder, extensionsDir);
   }
@@ -128,7 +130,8 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<RunningC
   };
 }
 
-function writeDefaultSettings(userDataDir: string, workspaceTrust: boolean): void {
+function writeDefaultSettings(userDataDir: string, workspaceTrust: boolean, extra: Record<string, unknown> = {}): void {
+  writeMachineSettings(userDataDir, extra);
   const settingsDir = path.join(userDataDir, 'User');
   fs.mkdirSync(settingsDir, { recursive: true });
   const file = path.join(settingsDir, 'settings.json');
@@ -146,8 +149,24 @@ function writeDefaultSettings(userDataDir: string, workspaceTrust: boolean): voi
     'security.workspace.trust.enabled': workspaceTrust,
     'chat.disableAIFeatures': true,
     'workbench.colorTheme': 'Default Dark Modern',
+    ...extra,
   };
   fs.writeFileSync(file, JSON.stringify(settings, null, 2));
+}
+
+/**
+ * code-server's window is a remote one: settings of `machine` scope (the extension's kubeconfig and
+ * Azure settings) are read from the server's Machine settings, not from User settings.
+ */
+export function writeMachineSettings(userDataDir: string, settings: Record<string, unknown>): void {
+  if (Object.keys(settings).length === 0) {
+    return;
+  }
+  const dir = path.join(userDataDir, 'Machine');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'settings.json');
+  const existing = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown> : {};
+  fs.writeFileSync(file, JSON.stringify({ ...existing, ...settings }, null, 2));
 }
 
 /** Copies an unpacked extension (package.json, dist, media, ...) into the extensions dir. */

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { launchChromium } from '../harness/browser';
-import { REPO_ROOT, RunningCodeServer, runtimePaths, startCodeServer } from '../harness/codeServer';
+import { REPO_ROOT, RunningCodeServer, runtimePaths, startCodeServer, writeMachineSettings } from '../harness/codeServer';
 
 export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test-results', 'ui');
 export const DOCS_DIR = path.join(REPO_ROOT, 'docs');
@@ -57,6 +57,8 @@ export class Workbench {
       'security.workspace.trust.enabled': opts.workspaceTrust === true,
       ...opts.settings,
     }, null, 2));
+    // Machine-scoped settings (aksNodeRepair.kubeconfig, aksNodeRepair.azure.*) apply from there only.
+    writeMachineSettings(path.join(stateDir, 'user-data'), opts.settings ?? {});
     const server = await startCodeServer({ folder, stateDir, env: opts.env, workspaceTrust: opts.workspaceTrust });
     const browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });

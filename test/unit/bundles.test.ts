@@ -37,7 +37,7 @@ describe('production bundles', function () {
     const outdir = path.join(tmp, 'dist');
     const metadir = path.join(tmp, 'meta');
     execFileSync(process.execPath, ['esbuild.mjs', '--production', '--outdir', outdir, '--metafile', metadir], { cwd: REPO_ROOT, stdio: 'pipe' });
-    for (const bundle of ['extension', 'guidance', 'cluster']) {
+    for (const bundle of ['extension', 'guidance', 'cluster', 'azure']) {
       const metafile = JSON.parse(fs.readFileSync(path.join(metadir, `${bundle}.meta.json`), 'utf8')) as Metafile;
       packages[bundle] = bundledPackages(metafile, bundle);
       assert.ok(fs.existsSync(path.join(outdir, `${bundle}.js`)), `${bundle}.js was not written to the temp outdir`);
@@ -62,5 +62,16 @@ describe('production bundles', function () {
 
   it('cluster.js holds @kubernetes/client-node', () => {
     assert.ok(packages.cluster.has('@kubernetes/client-node'), `cluster.js packages: ${[...packages.cluster].join(', ')}`);
+  });
+
+  it('azure.js holds the @azure/* clients and the CLI credential', () => {
+    const wanted = ['@azure/arm-compute', '@azure/arm-containerservice', '@azure/arm-monitor', '@azure/arm-resourcehealth', '@azure/identity'];
+    const missing = wanted.filter((p) => !packages.azure.has(p));
+    assert.deepEqual(missing, [], `azure.js packages: ${[...packages.azure].join(', ')}`);
+  });
+
+  it('the lazy bundles stay apart: cluster.js holds no @azure/*, azure.js no client-node', () => {
+    assert.deepEqual([...packages.cluster].filter((p) => p.startsWith('@azure/')), []);
+    assert.ok(!packages.azure.has('@kubernetes/client-node'));
   });
 });

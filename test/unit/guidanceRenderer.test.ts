@@ -33,6 +33,7 @@ const englishStrings: GuidanceStrings = {
   inertLink: 'Not opened from the panel: {0}',
   image: '[image: {0}]',
   manageTrust: 'Manage Workspace Trust',
+  azureError: 'Azure error:',
 };
 const resources = { cspSource: 'https://webview.test', scriptUri: 'https://webview.test/media/guidance.js', styleUri: 'https://webview.test/media/guidance.css', nonce: 'bm9uY2U=' };
 
@@ -107,6 +108,15 @@ describe('guidance renderer', () => {
     assert.match(body, /class="inert-link"[^>]*>missing</, 'a link to a missing entry is inert');
     assert.match(body, /\[image: diagram\]/, 'images become text');
     assert.match(body, /<button type="button" class="copy" data-action="copy"/, 'command blocks get a copy button');
+  });
+
+  it('shows the Azure error an event carried beside its code, escaped', () => {
+    const e = builtin.get('unknown-error')!;
+    const context = { node: 'aks-x', code: 'AllocationFailed', azureMessage: 'No <b>capacity</b> & "more"' };
+    const html = renderer.renderPage({ target: { id: e.id, context }, entry: e, catalog: builtin, canGoBack: false }, resources);
+    assert.match(html, /<p class="azure-error"><strong>Azure error:<\/strong> <code>AllocationFailed<\/code> No &lt;b&gt;capacity&lt;\/b&gt; &amp; &quot;more&quot;<\/p>/);
+    const without = renderer.renderPage({ target: { id: e.id, context: { node: 'aks-x', code: 'X' } }, entry: e, catalog: builtin, canGoBack: false }, resources);
+    assert.doesNotMatch(without, /azure-error/);
   });
 
   it('shows untrusted context from the cluster escaped', () => {

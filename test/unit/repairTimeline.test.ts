@@ -244,3 +244,30 @@ describe('repairTimeline', () => {
     });
   });
 });
+
+describe('repairTimeline: Azure errors in Error events', () => {
+  const AZURE = 'Node auto-repair reimage action failed due to an operation failure. See error details here: Code="VMExtensionProvisioningError" Message="VM has reported a failure when processing extension \'vmssCSE\'"';
+
+  it('keeps the Azure message on the event and on its failed step', () => {
+    const error = record('NodeReimageError', AZURE, '09:39:44');
+    assert.equal(error.code, 'VMExtensionProvisioningError');
+    assert.equal(error.azureMessage, "VM has reported a failure when processing extension 'vmssCSE'");
+    const timeline = buildTimeline([record('NodeReimageStart', START('reimage'), '09:39:43'), error]);
+    assert.equal(timeline.lastError?.code, 'VMExtensionProvisioningError');
+    assert.equal(timeline.lastError?.azureMessage, "VM has reported a failure when processing extension 'vmssCSE'");
+  });
+
+  it('sets no Azure message when the event carried none', () => {
+    const error = record('NodeRebootError', 'Node auto-repair reboot action failed due to an operation failure: VMExtensionProvisioningError', '09:34:44');
+    assert.equal('azureMessage' in error, false);
+    assert.equal('azureMessage' in (buildTimeline([error]).lastError ?? {}), false);
+  });
+
+  it('does not carry an older Error\'s message over to a newer code', () => {
+    const first = record('NodeRedeployError', AZURE.replace('reimage', 'redeploy'), '09:44:43');
+    const second = record('NodeRedeployError', 'Node auto-repair redeploy action failed due to an operation failure: VMRedeploymentFailed', '09:49:43');
+    const step = buildTimeline([first, second]).lastError;
+    assert.equal(step?.code, 'VMRedeploymentFailed');
+    assert.equal(step?.azureMessage, undefined);
+  });
+});

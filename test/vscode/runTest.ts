@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runTests } from '@vscode/test-electron';
+import { startControlledArmStandIn } from '../harness/armControl';
 
 async function main(): Promise<void> {
   const root = path.resolve(__dirname, '../../..');
@@ -14,15 +15,19 @@ async function main(): Promise<void> {
   const vscodeExecutablePath = process.env.AKS_REPAIR_DOWNLOAD_VSCODE === '1' ? undefined : (process.env.VSCODE_EXECUTABLE ?? shim);
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-repair-ws-'));
   fs.cpSync(path.join(root, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
+  // The simulated Azure behind the simulated cluster: its CA must be in NODE_EXTRA_CA_CERTS when
+  // the extension host starts, so it runs here, not inside the tests (see test/harness/armControl.ts).
+  const arm = await startControlledArmStandIn();
   try {
     await runTests({
       vscodeExecutablePath,
       extensionDevelopmentPath: root,
       extensionTestsPath: path.join(__dirname, 'suite', 'index'),
       launchArgs: [workspace],
-      extensionTestsEnv: { AKS_REPAIR_TEST_WORKSPACE: workspace },
+      extensionTestsEnv: { AKS_REPAIR_TEST_WORKSPACE: workspace, ...arm.env },
     });
   } finally {
+    await arm.stop();
     fs.rmSync(workspace, { recursive: true, force: true });
   }
 }

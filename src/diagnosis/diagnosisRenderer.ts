@@ -1,0 +1,133 @@
+/**
+ * Renders a node's Azure diagnosis to the diagnosis webview's HTML. No `vscode` import: the panel
+ * hands in the webview's resource URIs and CSP source, so this is unit-tested under plain Node.
+ *
+ * Everything in a Diagnosis came from Azure or the cluster: untrusted text, escaped here, and
+ * only ever placed in element content or quoted attribute values. The page has no inline script
+ * or handler; its one script (media/diagnosis.js) runs under this render's nonce.
+ *
+ * This module is the page frame (CSP, nonce, toolbar, the regions and the messages that refill
+ * them); the regions' content comes from sectionRenderers, findingsRenderer and problemBox.
+ */
+import * as l10n from '@vscode/l10n';
+import { SETTINGS_SECTION, Settings } from '../ids';
+import { isBusy, type DiagnosisView } from './diagnosisView';
+import { renderFindings } from './findingsRenderer';
+import { escapeHtml, fillHtml, formatUtc, t } from './htmlParts';
+import { problemBox } from './problemBox';
+import {
+  renderActivity, renderCluster, renderExtensions, renderHealth, renderInstance, renderSection, renderTarget,
+} from './sectionRenderers';
+
+export interface WebviewResources {
+  readonly cspSource: string;
+  readonly scriptUri: string;
+  readonly styleUri: string;
+  readonly nonce: string;
+}
+
+/** The regions of the page the panel refills as answers arrive (`id` of each element). */
+export const REGIONS = ['status', 'problem', 'findings', 'target', 'instance', 'extensions', 'health', 'activity', 'cluster'] as const;
+export type RegionId = (typeof REGIONS)[number];
+
+/** Messages the extension posts to the page. */
+export type ToPageMessage =
+  | { readonly type: 'update'; readonly regions: Readonly<Record<RegionId, string>>; readonly busy: boolean };
+
+/** Messages the page posts; the panel ignores anything else and checks every field. */
+export type FromPageMessage =
+  | { readonly type: 'ready' }
+  | { readonly type: 'refresh' }
+  | { readonly type: 'copyMarkdown' }
+  | { readonly type: 'copy'; readonly text: string }
+  | { readonly type: 'guidance'; readonly id: string; readonly code?: string }
+  | { readonly type: 'signIn' }
+  | { readonly type: 'openSetting'; readonly setting: string };
+
+/** The settings a page may ask the panel to open. */
+export const OPENABLE_SETTINGS: readonly string[] = [
+  Settings.azureCredential, Settings.azureTenant, Settings.azureResourceManagerEndpoint, Settings.azureLogAnalyticsEndpoint,
+].map((key) => `${SETTINGS_SECTION}.${key}`);
+
+/** The whole page: CSP with this render's nonce, the stylesheet, every region filled, our one script. */
+export function renderDiagnosisPage(view: DiagnosisView, res: WebviewResources): string {
+  const e = escapeHtml;
+  const csp = [
+    "default-src 'none'",
+    `img-src ${res.cspSource}`,
+    `style-src ${res.cspSource}`,
+    `font-src ${res.cspSource}`,
+    `script-src 'nonce-${res.nonce}'`,
+  ].join('; ');
+  const r = renderRegions(view);
+  const section = (id: RegionId, title: string): string =>
+    `<section class="section" aria-labelledby="h-${id}"><h2 id="h-${id}">${e(title)}</h2>`
+    + `<div class="section-body" id="${id}" aria-live="polite">${r[id]}</div></section>`;
+  const node = view.diagnosis.node;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${e(res.styleUri)}">
+<title>${e(l10n.t('Azure diagnosis of {0}', node))}</title>
+</head>
+<body data-copy-label="${e(l10n.t('Copy'))}" data-copied-label="${e(l10n.t('Copied'))}">
+<header>
+<h1>${fillHtml(l10n.t('Azure diagnosis of {0}'), `<code>${t(node, 253)}</code>`)}</h1>
+<nav class="toolbar" aria-label="${e(l10n.t('Diagnosis actions'))}">
+<button type="button" data-action="refresh" title="${e(l10n.t('Read everything from Azure again'))}">${e(l10n.t('Refresh'))}</button>
+<button type="button" data-action="copyMarkdown">${e(l10n.t('Copy as Markdown'))}</button>
+</nav>
+<div id="status" class="status" role="status" aria-live="polite">${r.status}</div>
+<div id="problem" aria-live="assertive">${r.problem}</div>
+</header>
+<main aria-busy="${isBusy(view) ? 'true' : 'false'}">
+${section('findings', l10n.t('Findings'))}
+${section('target', l10n.t('The node in Azure'))}
+${section('instance', l10n.t('Scale set instance'))}
+${section('extensions', l10n.t('VM extensions'))}
+${section('health', l10n.t('Resource Health'))}
+${section('activity', l10n.t('Activity Log'))}
+${section('cluster', l10n.t('Cluster and node pool'))}
+</main>
+<script nonce="${e(res.nonce)}" src="${e(res.scriptUri)}"></script>
+</body>
+</html>`;
+}
+
+/** Each region's inner HTML: what the panel posts as answers arrive. */
+export function renderRegions(view: DiagnosisView): Record<RegionId, string> {
+  const d = view.diagnosis;
+  const c = view.credential;
+  return {
+    status: renderStatus(view),
+    problem: view.problem ? problemBox(view.problem, c, 'page-problem') : '',
+    findings: renderFindings(view),
+    target: renderTarget(d),
+    instance: renderSection(d.instance, c, (i) => renderInstance(i, d)),
+    extensions: renderSection(d.extensions, c, renderExtensions),
+    health: renderSection(d.health, c, renderHealth),
+    activity: renderSection(d.activity, c, (a) => renderActivity(a, d)),
+    cluster: renderSection(d.cluster, c, renderCluster),
+  };
+}
+
+/** The update message for the page. */
+export function updateMessage(view: DiagnosisView): ToPageMessage {
+  return { type: 'update', regions: renderRegions(view), busy: isBusy(view) };
+}
+
+function renderStatus(view: DiagnosisView): string {
+  const d = view.diagnosis;
+  if (view.problem) {
+    return `<span class="muted">${escapeHtml(l10n.t('Nothing could be read from Azure.'))}</span>`;
+  }
+  if (isBusy(view)) {
+    return `<span class="spinner" aria-hidden="true"></span>${escapeHtml(l10n.t('Reading from Azure… (started {0})', formatUtc(d.startedAt)))}`;
+  }
+  const done = d.completedAt ?? d.startedAt;
+  const seconds = ((done - d.startedAt) / 1000).toFixed(1);
+  return `<span class="muted">${escapeHtml(l10n.t('Read from Azure at {0} in {1} s.', formatUtc(done), seconds))}</span>`;
+}
