@@ -62,9 +62,14 @@
         }
         break;
       }
-      case 'guidance':
-        post({ type: 'guidance', id: target.getAttribute('data-entry') || '', code: target.getAttribute('data-code') || undefined });
+      case 'guidance': {
+        // Only the finding's index: the extension opens the entry its own finding names.
+        const index = Number(target.getAttribute('data-finding'));
+        if (Number.isInteger(index) && index >= 0) {
+          post({ type: 'guidance', index });
+        }
         break;
+      }
       default:
         break;
     }

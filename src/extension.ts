@@ -9,7 +9,7 @@ import { OpenGuidanceCommand } from './commands/openGuidanceCommand';
 import { OpenKubeconfigCommand } from './commands/openKubeconfigCommand';
 import { RefreshCommand } from './commands/refreshCommand';
 import { SwitchContextCommand } from './commands/switchContextCommand';
-import { DiagnosisPanels } from './diagnosis/diagnosisPanels';
+import { clusterKeyOf, DiagnosisPanels } from './diagnosis/diagnosisPanels';
 import { CatalogService } from './guidance/catalogService';
 import { GuidancePanel } from './guidance/guidancePanel';
 import { ErrorCodeHoverProvider, HOVER_SELECTOR } from './hover/errorCodeHoverProvider';
@@ -47,7 +47,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const catalog = new CatalogService(context.extensionUri, log);
   const guidance = new GuidancePanel(context.extensionUri, catalog, log);
   const session = new ClusterSession(context.globalState, log);
-  const diagnoses = new DiagnosisPanels(context.extensionUri, log);
+  // Panels and tooltip notes belong to the cluster they were read for: keyed by context and server.
+  const diagnoses = new DiagnosisPanels(context.extensionUri, log, undefined, () => clusterKeyOf(session.identity));
   const view = new ClusterView(session, context.workspaceState, (node) => diagnoses.noteFor(node));
   const commands = new CommandManager();
   commands.register(

@@ -1,15 +1,19 @@
 /**
  * The Activity Log of the instance and of its scale set since the node went NotReady (at least
- * the last 24 h): restart, reimage, redeploy and delete operations, newest first, with the error
+ * the last 24 h, at most 89 days: Azure keeps 90): restart, reimage, redeploy and delete operations, newest first, with the error
  * text of failed ones (`properties.statusMessage`), where the real reason behind an auto-repair
  * error lives.
  */
 import type { ActivityEntry, NodeTarget, Section } from '../domain/diagnosis';
+import { scaleSetResourceId } from '../domain/providerId';
 import type { ArmSession, CallResult } from './armCall';
 import { collect } from './armCall';
 import { cut } from './problems';
 
-export const ACTIVITY_MIN_WINDOW_MS = 24 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+export const ACTIVITY_MIN_WINDOW_MS = DAY_MS;
+/** The Activity Log keeps 90 days and refuses (400) a filter that starts earlier: stay a day inside. */
+export const ACTIVITY_MAX_WINDOW_MS = 89 * DAY_MS;
 const MAX_EVENTS_PER_RESOURCE = 1000;
 const MAX_ENTRIES = 300;
 /** `…/virtualMachines/restart/action`, `…/reimage/action`, `…/reimageall/action`, `…/redeploy/action`, `…/delete` … */
@@ -34,20 +38,20 @@ export interface ActivityWindow {
   readonly notReadySince?: number;
 }
 
-export function activityFilter(resourceUri: string, window: ActivityWindow): string {
-  const from = Math.min(window.notReadySince ?? window.now, window.now - ACTIVITY_MIN_WINDOW_MS);
-  return `eventTimestamp ge '${new Date(from).toISOString()}' and eventTimestamp le '${new Date(window.now).toISOString()}' and resourceUri eq '${resourceUri}'`;
+/** From when the node went NotReady, but at least 24 h and at most 89 days back, to `now` (epoch ms). */
+export function activityRange(window: ActivityWindow): { readonly from: number; readonly to: number } {
+  const since = window.notReadySince !== undefined && Number.isFinite(window.notReadySince) ? window.notReadySince : window.now;
+  const from = Math.max(window.now - ACTIVITY_MAX_WINDOW_MS, Math.min(since, window.now - ACTIVITY_MIN_WINDOW_MS));
+  return { from, to: window.now };
 }
 
-/** The scale set's id for a scale-set instance; none for an availability-set VM. */
-function scaleSetId(target: NodeTarget): string | undefined {
-  return target.kind === 'vmss'
-    ? `/subscriptions/${target.subscriptionId}/resourceGroups/${target.resourceGroup}/providers/Microsoft.Compute/virtualMachineScaleSets/${target.scaleSet}`
-    : undefined;
+export function activityFilter(resourceUri: string, window: ActivityWindow): string {
+  const { from, to } = activityRange(window);
+  return `eventTimestamp ge '${new Date(from).toISOString()}' and eventTimestamp le '${new Date(to).toISOString()}' and resourceUri eq '${resourceUri}'`;
 }
 
 export async function readActivity(session: ArmSession, target: NodeTarget, window: ActivityWindow): Promise<Section<readonly ActivityEntry[]>> {
-  const uris = [target.resourceId, scaleSetId(target)].filter((u): u is string => u !== undefined);
+  const uris = [target.resourceId, scaleSetResourceId(target)].filter((u): u is string => u !== undefined);
   const results: CallResult<EventData[]>[] = await Promise.all(uris.map((uri) =>
     session.call<EventData[]>('activity log', (c, abortSignal) =>
       collect(c.monitor.activityLogs.list(activityFilter(uri, window), { abortSignal }), MAX_EVENTS_PER_RESOURCE))));

@@ -8,9 +8,10 @@ import * as l10n from '@vscode/l10n';
 import type { TokenCredential } from '@azure/core-auth';
 import type { HttpClient } from '@azure/core-rest-pipeline';
 import type { AzureProblem } from '../domain/diagnosis';
-import { createArmClients, DEFAULT_REQUEST_TIMEOUT_MS, normalizeEndpoint, type ArmClients } from './armClients';
+import { createArmClients, DEFAULT_REQUEST_TIMEOUT_MS, type ArmClients } from './armClients';
 import type { AzureLogger, AzureSettings } from './azureTypes';
 import type { RefreshableCredential } from './credentialTypes';
+import { normalizeEndpoint } from './endpoints';
 import { classify, isRetryable, retryAfterMs, type CallContext } from './problems';
 
 export type CallResult<T> =

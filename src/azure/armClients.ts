@@ -11,6 +11,7 @@ import { MicrosoftResourceHealth } from '@azure/arm-resourcehealth';
 import type { TokenCredential } from '@azure/core-auth';
 import { bearerTokenAuthenticationPolicyName, type HttpClient, type Pipeline, type PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { AzureLogger } from './azureTypes';
+import { normalizeEndpoint } from './endpoints';
 import { hostGuardPolicy, requestTimeoutPolicy } from './pipelinePolicies';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -28,11 +29,6 @@ export interface ArmClientOptions {
   readonly log?: AzureLogger;
   /** Tests only: the stand-in's CA is trusted by an HTTP client the test builds. */
   readonly httpClient?: HttpClient;
-}
-
-/** `https://management.azure.com/` → `https://management.azure.com`. */
-export function normalizeEndpoint(endpoint: string): string {
-  return endpoint.trim().replace(/\/+$/, '');
 }
 
 export function createArmClients(credential: TokenCredential, subscriptionId: string, options: ArmClientOptions): ArmClients {

@@ -1,16 +1,20 @@
 /**
  * The managed cluster whose node resource group is the node's (compared case-insensitively: the
- * providerID has `mc_…`, the cluster `MC_…`), found by listing the subscription's clusters, and
- * the node's pool (agentPools.get, or the cluster's own agentPoolProfiles when that fails).
+ * providerID has `mc_…`, the cluster `MC_…`), found by listing the subscription's clusters; when
+ * the list is refused (Reader on resource groups only) or does not have it, by managedClusters.get
+ * on the names AKS's default `MC_<group>_<cluster>_<region>` carries. Then the node's pool
+ * (agentPools.get, or the cluster's own agentPoolProfiles when that fails).
  */
 import * as l10n from '@vscode/l10n';
-import type { ClusterFacts, NodeTarget, PoolFacts, Section } from '../domain/diagnosis';
-import { sameResourceGroup } from '../domain/providerId';
-import type { ArmSession } from './armCall';
+import type { AzureProblem, ClusterFacts, NodeTarget, PoolFacts, Section } from '../domain/diagnosis';
+import { poolFromScaleSet, sameResourceGroup } from '../domain/providerId';
+import type { ArmSession, CallResult } from './armCall';
 import { collect } from './armCall';
-import { cut } from './problems';
+import { cut, refusedOn } from './problems';
 
 const MAX_CLUSTERS = 2000;
+/** Ways to split `<group>_<cluster>` tried with managedClusters.get (both names may hold `_`). */
+const MAX_NAME_GUESSES = 3;
 
 interface PoolModel {
   readonly name?: string;
@@ -34,27 +38,101 @@ interface ClusterModel {
   readonly agentPoolProfiles?: readonly PoolModel[];
 }
 
-/** `aks-nodepool1-12345678-vmss` → `nodepool1`: AKS's scale-set naming, when the node has no pool label. */
-export function poolFromScaleSet(scaleSet: string): string | undefined {
-  return /^aks-([a-z0-9]{1,12})-\d+-vmss$/i.exec(scaleSet)?.[1];
-}
-
 function resourceGroupOf(id: string | undefined): string | undefined {
   return id ? /\/resourceGroups\/([^/]+)/i.exec(id)?.[1] : undefined;
 }
 
-export async function readCluster(session: ArmSession, target: NodeTarget, poolLabel: string | undefined): Promise<Section<ClusterFacts>> {
+/**
+ * The (resource group, cluster) pairs a default node resource group name can stand for:
+ * `MC_rg-aks_aks-demo_westeurope` → `rg-aks` / `aks-demo`. Both names may contain `_` (the
+ * region does not), so each split is a guess, the last `_` first; none for a custom name.
+ */
+export function clusterNameGuesses(nodeResourceGroup: string): { readonly resourceGroup: string; readonly name: string }[] {
+  const m = /^MC_(.+)_([a-z0-9]+)$/i.exec(nodeResourceGroup);
+  if (!m) {
+    return [];
+  }
+  const middle = m[1];
+  const guesses: { resourceGroup: string; name: string }[] = [];
+  for (let i = middle.lastIndexOf('_'); i > 0 && guesses.length < MAX_NAME_GUESSES; i = middle.lastIndexOf('_', i - 1)) {
+    const resourceGroup = middle.slice(0, i);
+    const name = middle.slice(i + 1);
+    if (name !== '') {
+      guesses.push({ resourceGroup, name });
+    }
+  }
+  return guesses;
+}
+
+type Found = { readonly ok: true; readonly cluster: ClusterModel; readonly listed?: number } | Extract<CallResult<never>, { ok: false }>;
+
+/** The cluster by the names in the node resource group, when one of them answers and owns that group. */
+async function getByName(session: ArmSession, target: NodeTarget): Promise<Found | undefined> {
+  let firstFailure: Extract<CallResult<never>, { ok: false }> | undefined;
+  for (const guess of clusterNameGuesses(target.resourceGroup)) {
+    const got = await session.call<ClusterModel>('managed cluster', (c, abortSignal) =>
+      c.containers.managedClusters.get(guess.resourceGroup, guess.name, { abortSignal }));
+    if (got.ok) {
+      if (sameResourceGroup(got.value.nodeResourceGroup, target.resourceGroup)) {
+        return { ok: true, cluster: got.value };
+      }
+    } else if (got.cancelled) {
+      return got;
+    } else if (got.problem.kind !== 'not-found') {
+      firstFailure ??= got;
+    }
+  }
+  return firstFailure;
+}
+
+/** The list first (it needs Reader on the subscription), then a get by name when the list is refused or lacks the cluster. */
+async function findCluster(session: ArmSession, target: NodeTarget): Promise<Found | { readonly ok: true; readonly cluster?: undefined; readonly listed: number }> {
   const listed = await session.call<ClusterModel[]>('managed clusters', (c, abortSignal) =>
     collect(c.containers.managedClusters.list({ abortSignal }), MAX_CLUSTERS));
-  if (!listed.ok) {
-    return listed.cancelled ? { state: 'skipped', reason: listed.problem.message } : { state: 'error', problem: listed.problem };
+  if (!listed.ok && (listed.cancelled || listed.problem.kind !== 'forbidden')) {
+    return listed;
   }
-  const cluster = listed.value.find((c) => sameResourceGroup(c.nodeResourceGroup, target.resourceGroup));
+  const inList = listed.ok ? listed.value.find((c) => sameResourceGroup(c.nodeResourceGroup, target.resourceGroup)) : undefined;
+  if (inList) {
+    return { ok: true, cluster: inList, listed: listed.ok ? listed.value.length : undefined };
+  }
+  const byName = await getByName(session, target);
+  if (byName?.ok || byName?.cancelled) {
+    return byName;
+  }
+  if (!listed.ok) {
+    // Refused both ways: the get's scope (the cluster's resource group) is the narrower role to ask for.
+    const list = listRefusal(listed.problem, target.subscriptionId);
+    return byName ? withListRefusal(byName, list) : { ok: false, problem: list };
+  }
+  return { ok: true, listed: listed.value.length };
+}
+
+/** The list is read over the subscription (the SDK's pager drops Azure's message, which said so). */
+function listRefusal(problem: AzureProblem, subscriptionId: string): AzureProblem {
+  const scope = `/subscriptions/${subscriptionId}`;
+  return problem.missingRole?.scope === scope ? problem : refusedOn(problem, scope,
+    l10n.t('Not allowed to list the managed clusters of subscription {0} ({1}).', subscriptionId, problem.code ?? '403'));
+}
+
+/** The get's refusal, saying that the subscription-wide list was refused as well. */
+function withListRefusal(failure: Extract<CallResult<never>, { ok: false }>, list: AzureProblem): Extract<CallResult<never>, { ok: false }> {
+  return failure.problem.kind === 'forbidden'
+    ? { ok: false, problem: { ...failure.problem, message: l10n.t('{0} Listing the subscription\'s clusters was refused too.', failure.problem.message) } }
+    : { ok: false, problem: list };
+}
+
+export async function readCluster(session: ArmSession, target: NodeTarget, poolLabel: string | undefined): Promise<Section<ClusterFacts>> {
+  const found = await findCluster(session, target);
+  if (!found.ok) {
+    return found.cancelled ? { state: 'skipped', reason: found.problem.message } : { state: 'error', problem: found.problem };
+  }
+  const cluster = found.cluster;
   if (!cluster?.name || !cluster.id) {
     return {
       state: 'gone',
       message: l10n.t('No managed cluster in subscription {0} has the node resource group {1} ({2} clusters listed).',
-        target.subscriptionId, target.resourceGroup, listed.value.length),
+        target.subscriptionId, target.resourceGroup, found.listed ?? 0),
     };
   }
   const clusterGroup = resourceGroupOf(cluster.id) ?? '';

@@ -1,25 +1,30 @@
 /**
  * One node's diagnosis: parse the providerID, then read the instance (+ extensions), Resource
  * Health, the Activity Log and the cluster in parallel, handing a new Diagnosis to `onUpdate` as
- * each section arrives. Never rejects: every failure is a section's problem.
+ * each section arrives. Never rejects: every failure is a section's problem. All clients share one
+ * credential wrapper (one token per scope for the whole diagnosis); when every failing section
+ * failed to sign in, the diagnosis says so once (`signIn`).
  */
 import * as l10n from '@vscode/l10n';
 import type { TokenCredential } from '@azure/core-auth';
 import type { HttpClient } from '@azure/core-rest-pipeline';
-import type { Diagnosis, Section } from '../domain/diagnosis';
+import type { AzureProblem, Diagnosis, Section } from '../domain/diagnosis';
 import { parseProviderId } from '../domain/providerId';
-import { readActivity } from './activityReader';
+import { activityRange, readActivity } from './activityReader';
 import { ArmSession } from './armCall';
-import { normalizeEndpoint } from './armClients';
 import type { AzureSettings, DiagnoseRequest } from './azureTypes';
 import { readCluster } from './clusterReader';
 import type { RefreshableCredential } from './credentialTypes';
+import { normalizeEndpoint } from './endpoints';
 import { readHealth } from './healthReader';
 import { readInstance } from './instanceReader';
 import { classify } from './problems';
+import { shareCredential } from './sharedCredential';
 
 type SectionKey = 'instance' | 'extensions' | 'health' | 'activity' | 'cluster';
 const SECTIONS: readonly SectionKey[] = ['instance', 'extensions', 'health', 'activity', 'cluster'];
+/** Failures no section can fix on its own: the credential gave no token at all. */
+const SIGN_IN_KINDS: ReadonlySet<AzureProblem['kind']> = new Set(['not-signed-in', 'cli-missing', 'wrong-tenant']);
 
 export interface DiagnoseOptions {
   /** Tests only: an HTTP client that trusts the stand-in's CA. Production uses the platform's trust. */
@@ -29,6 +34,12 @@ export interface DiagnoseOptions {
 /** The same state for every section (`Section<never>` fits each section's type: it holds no value). */
 function every(section: Section<never>): Pick<Diagnosis, SectionKey> {
   return Object.fromEntries(SECTIONS.map((k) => [k, section])) as Record<SectionKey, Section<never>>;
+}
+
+/** The sign-in problem, when at least one section failed and every failing one failed to sign in. */
+export function signInProblem(diagnosis: Pick<Diagnosis, SectionKey>): AzureProblem | undefined {
+  const problems = SECTIONS.map((k) => diagnosis[k]).flatMap((s) => (s.state === 'error' ? [s.problem] : []));
+  return problems.length > 0 && problems.every((p) => SIGN_IN_KINDS.has(p.kind)) ? problems[0] : undefined;
 }
 
 export async function diagnose(
@@ -48,7 +59,8 @@ export async function diagnose(
     startedAt: Date.now(),
   };
   const publish = (patch: Partial<Diagnosis>): void => {
-    diagnosis = { ...diagnosis, ...patch };
+    const next = { ...diagnosis, ...patch };
+    diagnosis = { ...next, signIn: signInProblem(next) };
     try {
       onUpdate(diagnosis);
     } catch (error) {
@@ -61,9 +73,12 @@ export async function diagnose(
     return diagnosis;
   }
 
+  const activityWindow = activityRange({ now: request.now, notReadySince: request.notReadySince });
+  diagnosis = { ...diagnosis, activityWindow };
   let session: ArmSession;
   try {
-    session = new ArmSession(credential as RefreshableCredential, target.target.subscriptionId, settings, signal, options.httpClient, target.target.resourceGroup);
+    const shared = shareCredential(credential as RefreshableCredential);
+    session = new ArmSession(shared, target.target.subscriptionId, settings, signal, options.httpClient, target.target.resourceGroup);
   } catch (error) {
     const problem = classify(error, {
       endpoint: normalizeEndpoint(settings.resourceManagerEndpoint),

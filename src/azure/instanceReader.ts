@@ -5,7 +5,7 @@
  */
 import * as l10n from '@vscode/l10n';
 import type { ExtensionFacts, InstanceFacts, NodeTarget, Section } from '../domain/diagnosis';
-import { readExitCode } from '../domain/bootstrapExitCodes';
+import { isBootstrapExtension, readExitCode } from '../domain/bootstrapExitCodes';
 import type { ArmSession, CallResult } from './armCall';
 import { cut } from './problems';
 
@@ -54,8 +54,6 @@ export interface InstanceSections {
   readonly extensions: Section<readonly ExtensionFacts[]>;
 }
 
-/** AKS's Linux bootstrap extension; Windows pools use `vmssCSE` too. */
-const BOOTSTRAP_EXTENSION = /^vmssCSE$|^aks.*CSE$|^cse-agent/i;
 const MAX_EXTENSIONS = 50;
 
 export async function readInstance(session: ArmSession, target: NodeTarget): Promise<InstanceSections> {
@@ -129,7 +127,7 @@ export function extensionFacts(view: InstanceView): ExtensionFacts[] {
     const status = ext.statuses?.[0];
     const name = ext.name ?? '';
     let exitCode: number | undefined;
-    if (BOOTSTRAP_EXTENSION.test(name)) {
+    if (isBootstrapExtension(name, ext.type)) {
       exitCode = readExitCode(status?.message ?? '')
         ?? ext.substatuses?.map((s) => readExitCode(s.message ?? '')).find((c) => c !== undefined);
     }

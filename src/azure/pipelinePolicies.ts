@@ -4,6 +4,7 @@
  */
 import type { PipelinePolicy, PipelineRequest } from '@azure/core-rest-pipeline';
 import type { AzureLogger } from './azureTypes';
+import { hostOf } from './endpoints';
 
 /** A request to a host other than the configured endpoint (a `nextLink` or polling URL elsewhere). */
 export class RefusedHostError extends Error {
@@ -26,14 +27,6 @@ function originOf(url: string): string | undefined {
     return new URL(url).origin;
   } catch {
     return undefined;
-  }
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return '<unparsable URL>';
   }
 }
 

@@ -5,9 +5,10 @@
  */
 import * as l10n from '@vscode/l10n';
 import type { AzureProblem } from '../domain/diagnosis';
-import { redact } from '../cluster/redact';
-import { LOG_CHANNEL_NAME, Settings, SETTINGS_SECTION } from '../ids';
+import { redact } from '../domain/redact';
+import { LOG_CHANNEL_NAME, Settings, settingId } from '../ids';
 import { isSignInError } from './credentialTypes';
+import { hostOf } from './endpoints';
 import { RefusedHostError, RequestTimeoutError } from './pipelinePolicies';
 
 /** What the classifier knows about the call that failed. */
@@ -31,7 +32,6 @@ interface RestErrorLike {
 
 const MAX_AZURE_TEXT = 600;
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|TLS|SSL|ALTNAME/i;
-const RESOURCE_MANAGER_SETTING = `${SETTINGS_SECTION}.${Settings.azureResourceManagerEndpoint}`;
 
 /** Azure's text, redacted and cut to `max` characters; runs of spaces (and, unless `keepLines`, line breaks) become one. */
 export function cut(text: string | undefined, max = MAX_AZURE_TEXT, keepLines = false): string | undefined {
@@ -42,14 +42,6 @@ export function cut(text: string | undefined, max = MAX_AZURE_TEXT, keepLines = 
     ? redact(text).replace(/[^\S\n]+/g, ' ').replace(/\n{3,}/g, '\n\n').trim()
     : redact(text).replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
 }
 
 /** `Retry-After` in ms (seconds or an HTTP date), when the answer had one. */
@@ -105,7 +97,7 @@ export function classify(error: unknown, context: CallContext): AzureProblem {
     return {
       kind: 'refused-host',
       message: l10n.t('Azure answered with a link to {0}, which is not the configured Resource Manager endpoint; nothing was sent there.', error.host),
-      nextStep: l10n.t('Check the setting {0} ({1} now); tokens go to that host only.', RESOURCE_MANAGER_SETTING, hostOf(context.endpoint)),
+      nextStep: l10n.t('Check the setting {0} ({1} now); tokens go to that host only.', settingId(Settings.azureResourceManagerEndpoint), hostOf(context.endpoint)),
     };
   }
   if (error instanceof RequestTimeoutError) {
@@ -139,7 +131,7 @@ export function classify(error: unknown, context: CallContext): AzureProblem {
       message: action
         ? l10n.t('Not allowed to {0} on {1} ({2}).', action, scope ?? missingRole.scope, e.code ?? '403')
         : l10n.t('Not allowed ({0}): {1}', e.code ?? '403', azureMessage ?? ''),
-      nextStep: l10n.t('Ask for the {0} role on {1} (or any role that can read it), then Refresh.', missingRole.role, missingRole.scope),
+      nextStep: askForRole(missingRole.role, missingRole.scope),
     };
   }
   if (status === 404) {
@@ -178,8 +170,21 @@ export function classify(error: unknown, context: CallContext): AzureProblem {
   return {
     kind: 'unknown', status, code: e.code,
     message: azureMessage ?? l10n.t('The call failed.'),
-    nextStep: l10n.t('Check the log (Output › {0}) for details, then refresh', LOG_CHANNEL_NAME),
+    nextStep: l10n.t('Check the log (Output › {0}) for details, then Refresh.', LOG_CHANNEL_NAME),
   };
+}
+
+function askForRole(role: string, scope: string): string {
+  return l10n.t('Ask for the {0} role on {1} (or any role that can read it), then Refresh.', role, scope);
+}
+
+/**
+ * A 403 whose scope the caller knows better than Azure's message told (the SDKs' paged lists drop
+ * that message): Reader on `scope`, said in `message`.
+ */
+export function refusedOn(problem: AzureProblem, scope: string, message: string): AzureProblem {
+  const missingRole = { role: 'Reader', scope };
+  return { ...problem, message, missingRole, nextStep: askForRole(missingRole.role, scope) };
 }
 
 function malformed(context: CallContext): AzureProblem {

@@ -4,13 +4,16 @@
  * extension.js, so it imports nothing of @azure at runtime (types only).
  *
  * It never pops a sign-in on its own (`silent`): not signed in is a SignInError the panel shows
- * with a "Sign in to Azure" action, which calls `signIn()`.
+ * with a "Sign in to Azure" action, which calls `signIn()`. A Resource Manager endpoint other than
+ * the public cloud's signs in with VS Code's sovereign-cloud provider (which reads its cloud from
+ * the setting `microsoft-sovereign-cloud.environment`). It gives tokens for that endpoint only.
  */
 import * as vscode from 'vscode';
 import type { AccessToken, GetTokenOptions } from '@azure/core-auth';
 import { SignInError, type RefreshableCredential } from './credentialTypes';
+import { isPublicCloud, normalizeEndpoint } from './endpoints';
 
-const PROVIDER = 'microsoft';
+type AuthProvider = 'microsoft' | 'microsoft-sovereign-cloud';
 /** Without a readable expiry, a token is treated as good for this long (the provider refreshes on its side). */
 const FALLBACK_LIFETIME_MS = 5 * 60 * 1000;
 
@@ -26,9 +29,14 @@ export type VscodeCredential = RefreshableCredential & {
 
 /** The scopes VS Code's Microsoft provider takes: the endpoint's `.default`, and the tenant when set. */
 export function sessionScopes(options: VscodeCredentialOptions): string[] {
-  const endpoint = options.resourceManagerEndpoint.trim().replace(/\/+$/, '');
+  const endpoint = normalizeEndpoint(options.resourceManagerEndpoint);
   const tenant = options.tenant?.trim();
   return tenant ? [`${endpoint}/.default`, `VSCODE_TENANT:${tenant}`] : [`${endpoint}/.default`];
+}
+
+/** VS Code's public-cloud Microsoft provider, or its sovereign-cloud one for any other endpoint. */
+export function authProvider(resourceManagerEndpoint: string): AuthProvider {
+  return isPublicCloud(resourceManagerEndpoint) ? 'microsoft' : 'microsoft-sovereign-cloud';
 }
 
 /** The `exp` claim of a JWT access token, in epoch ms; the token is not verified (Azure does that). */
@@ -47,23 +55,32 @@ export function tokenExpiry(token: string): number | undefined {
 
 export function vscodeCredential(options: VscodeCredentialOptions): VscodeCredential {
   const scopes = sessionScopes(options);
+  const resourceScope = scopes[0];
+  const provider = authProvider(options.resourceManagerEndpoint);
   /** The token Azure refused with a 401: never handed out again; the next sign-in forces a new session. */
   let refused: string | undefined;
   let lastToken: string | undefined;
 
   const notSignedIn = (): SignInError => new SignInError('not-signed-in',
     vscode.l10n.t('Not signed in to Azure in VS Code.'),
-    vscode.l10n.t('Sign in to Azure (Accounts menu, or the panel\'s "Sign in to Azure"), then Refresh.'));
+    provider === 'microsoft'
+      ? vscode.l10n.t('Sign in to Azure (Accounts menu, or the panel\'s "Sign in to Azure"), then Refresh.')
+      : vscode.l10n.t('Set microsoft-sovereign-cloud.environment to your cloud, sign in to Azure (the panel\'s "Sign in to Azure"), then Refresh.'));
 
   return {
     source: 'vscode',
     invalidate(): void {
       refused = lastToken;
     },
-    async getToken(_scopes: string | string[], _options?: GetTokenOptions): Promise<AccessToken> {
+    async getToken(requested: string | string[], _options?: GetTokenOptions): Promise<AccessToken> {
+      // The session's token is for the configured endpoint: a client asking for another resource gets none.
+      const other = [requested].flat().find((s) => normalizeEndpoint(s) !== resourceScope);
+      if (other !== undefined) {
+        throw new Error(vscode.l10n.t('VS Code\'s Azure account gives tokens for {0} only, not for {1}.', resourceScope, other));
+      }
       let session: vscode.AuthenticationSession | undefined;
       try {
-        session = await vscode.authentication.getSession(PROVIDER, scopes, { silent: true });
+        session = await vscode.authentication.getSession(provider, scopes, { silent: true });
       } catch {
         // The provider is missing, or the user declined to share the account with this extension.
         throw notSignedIn();
@@ -86,8 +103,8 @@ export function vscodeCredential(options: VscodeCredentialOptions): VscodeCreden
       const detail = vscode.l10n.t('AKS Node Auto-Repair reads the node\'s Azure resources (Reader is enough).');
       try {
         const session = refused !== undefined
-          ? await vscode.authentication.getSession(PROVIDER, scopes, { forceNewSession: { detail } })
-          : await vscode.authentication.getSession(PROVIDER, scopes, { createIfNone: { detail } });
+          ? await vscode.authentication.getSession(provider, scopes, { forceNewSession: { detail } })
+          : await vscode.authentication.getSession(provider, scopes, { createIfNone: { detail } });
         if (session.accessToken !== refused) {
           refused = undefined;
         }

@@ -5,7 +5,7 @@
  */
 
 import type { Logger } from './clusterTypes';
-import { oneLine } from './redact';
+import { oneLine } from '../domain/redact';
 
 /** The HTTP status of an ApiException (`code`) or of a failed watch (`statusCode`). */
 export function httpStatus(err: unknown): number | undefined {

@@ -15,7 +15,7 @@ import type {
 } from './clusterTypes';
 import { Credentials } from './credentials';
 import { classifyError, ClassifiedProblem, FatalProblem, RetriableProblem } from './problems';
-import { redact } from './redact';
+import { redact } from '../domain/redact';
 import { Reflector, ResourceApi, WatchEnd } from './reflector';
 import { EVENTS, NODES } from './resources';
 

@@ -13,7 +13,7 @@ import { httpStatus, isSpawnFailure } from './clientErrors';
 import type { ClusterIdentity, KubeconfigOptions, Logger } from './clusterTypes';
 import { ResolvedKubeconfig, resolveKubeconfig } from './kubeconfig';
 import { execProblem, FatalProblem, ProblemContext, RetriableProblem } from './problems';
-import { redact } from './redact';
+import { redact } from '../domain/redact';
 
 export interface CredentialSettings extends ApiClientSettings {
   /** How long an exec credential plugin may run before it is reported as stuck. */

@@ -16,7 +16,7 @@ import { expandHome } from '../domain/homePath';
 import { settingId, Settings } from '../ids';
 import { CliCommands } from './cliCommands';
 import type { ClusterIdentity, ConnectionProblem, KubeconfigOptions } from './clusterTypes';
-import { oneLine } from './redact';
+import { oneLine } from '../domain/redact';
 
 export interface ResolvedKubeconfig {
   readonly identity: ClusterIdentity;

@@ -12,7 +12,7 @@ import {
   causeCode, describe, errorMessage, httpStatus, isFetchFailure, isPlainError, isSpawnFailure, isTimeout,
   parseBody, retryAfter, statusMessage,
 } from './clientErrors';
-import { oneLine, redact } from './redact';
+import { oneLine, redact } from '../domain/redact';
 
 export interface ProblemContext {
   /** The API server URL. */
@@ -159,7 +159,7 @@ export function classifyError(err: unknown, ctx: ProblemContext): ClassifiedProb
     problem: {
       kind: 'unknown', detail,
       message: l10n.t('Unexpected error while {0}: {1}', doing, oneLine(errorMessage(err), 200, secrets)),
-      nextStep: l10n.t('Check the log (Output › {0}) for details, then refresh', LOG_CHANNEL_NAME),
+      nextStep: l10n.t('Check the log (Output › {0}) for details, then Refresh.', LOG_CHANNEL_NAME),
     },
   };
 }

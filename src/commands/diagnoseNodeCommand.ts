@@ -4,7 +4,8 @@ import type { RepairErrorSeen } from '../domain/diagnosis';
 import { describeNode } from '../domain/nodeDescription';
 import { assessHealth } from '../domain/nodeHealth';
 import type { RepairTimeline } from '../domain/repairTimeline';
-import type { DiagnosisPanels } from '../diagnosis/diagnosisPanels';
+import { clusterKeyOf, type DiagnosisPanels } from '../diagnosis/diagnosisPanels';
+import type { PanelRequest } from '../diagnosis/diagnosisView';
 import { CommandIds, FOCUS_NODES_VIEW } from '../ids';
 import type { ClusterSession } from '../session/clusterSession';
 import { nodeNameOf } from './nodeArgument';
@@ -26,12 +27,14 @@ export class DiagnoseNodeCommand {
     if (!name) {
       return;
     }
-    if (!this.session.model.node(name)) {
+    // A node that left the cluster can still be read from the providerID its open panel last used.
+    const known = this.session.model.node(name) ? undefined : this.panels.panel(name)?.lastDiagnoseRequest;
+    if (!this.session.model.node(name) && !known?.providerId) {
       void vscode.window.showWarningMessage(vscode.l10n.t(
         'Node {0} is not in the cluster any more, so its Azure resources cannot be found from it. Look for its instance in the node resource group, or diagnose a node that is still listed.', name));
       return;
     }
-    this.panels.show(name, () => diagnoseRequest(this.session, name, Date.now()));
+    this.panels.show(name, requestsFor(this.session, name, known));
   }
 
   /** A quick pick of the watched cluster's nodes, unhealthy first; undefined when none is chosen. */
@@ -118,6 +121,35 @@ export class DiagnoseNodeCommand {
 
 function rank(state: string): number {
   return state === 'not-ready' ? 0 : state === 'unknown' ? 1 : 2;
+}
+
+/**
+ * The request of each run of one node's panel. While the node is in the cluster the panel was
+ * opened for, it is read from the model; once the node has left (or the view watches another
+ * cluster), the last known providerID, pool and errors are kept and the run says the node left,
+ * rather than reporting a missing providerID.
+ */
+export function requestsFor(session: ClusterSession, name: string, known?: DiagnoseRequest): () => PanelRequest {
+  const cluster = clusterKeyOf(session.identity);
+  let last = known;
+  return () => {
+    const now = Date.now();
+    const here = clusterKeyOf(session.identity) === cluster && session.model.node(name) !== undefined;
+    if (here || !last) {
+      last = diagnoseRequest(session, name, now);
+      return last;
+    }
+    const errors = clusterKeyOf(session.identity) === cluster ? repairErrorsOf(session.model.timeline(name, now)) : [];
+    return {
+      node: name,
+      providerId: last.providerId,
+      pool: last.pool,
+      notReadySince: last.notReadySince,
+      errors: errors.length > 0 ? errors : last.errors,
+      now,
+      nodeLeft: true,
+    };
+  };
 }
 
 /** What the backend needs for one node, read from the session's model now. */

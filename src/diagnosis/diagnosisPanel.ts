@@ -4,11 +4,12 @@ import type { AzureBackend, AzureSettings, DiagnoseRequest } from '../azure/azur
 import { diagnosisToMarkdown } from '../domain/diagnosisMarkdown';
 import type { AzureProblem, Diagnosis, Finding } from '../domain/diagnosis';
 import { findingsFor } from '../domain/findings';
+import type { GuidanceTarget } from '../domain/guidanceTarget';
 import { parseProviderId } from '../domain/providerId';
 import { CommandIds, DIAGNOSIS_PANEL_TYPE } from '../ids';
-import { credentialSetting, type CredentialChoice } from './azureSignIn';
+import { clientNotLoaded, credentialSetting, type CredentialChoice } from './azureSignIn';
 import { OPENABLE_SETTINGS, renderDiagnosisPage, updateMessage, type FromPageMessage } from './diagnosisRenderer';
-import type { DiagnosisView } from './diagnosisView';
+import type { DiagnosisView, PanelRequest } from './diagnosisView';
 
 /** What a panel asks of the service that owns it. */
 export interface PanelHooks {
@@ -24,7 +25,7 @@ export class DiagnosisPanel implements vscode.Disposable {
   private readonly panel: vscode.WebviewPanel;
   private readonly subscriptions: vscode.Disposable[] = [];
   private view: DiagnosisView;
-  private request?: () => DiagnoseRequest;
+  private request?: () => PanelRequest;
   private lastRequest?: DiagnoseRequest;
   private abort?: AbortController;
   private signIn?: () => Promise<boolean>;
@@ -75,17 +76,17 @@ export class DiagnosisPanel implements vscode.Disposable {
   }
 
   /** Reads everything again; a run still going is cancelled. */
-  run(request: () => DiagnoseRequest = this.request!): void {
+  run(request: () => PanelRequest = this.request!): void {
     this.request = request;
     this.abort?.abort();
     const abort = new AbortController();
     this.abort = abort;
-    const req = request();
+    const { nodeLeft, ...req } = request();
     this.lastRequest = req;
     const started = Date.now();
     const choice = this.hooks.credential();
     this.signIn = 'signIn' in choice ? choice.signIn : undefined;
-    this.view = { diagnosis: emptyDiagnosis(req.node, started, req.providerId), findings: [], credential: choice.mode };
+    this.view = { diagnosis: emptyDiagnosis(req.node, started, req.providerId), findings: [], credential: choice.mode, ...(nodeLeft ? { nodeLeft } : {}) };
     this.post();
     if ('problem' in choice) {
       this.show({ ...this.view, diagnosis: unasked(this.view.diagnosis), problem: choice.problem });
@@ -97,12 +98,7 @@ export class DiagnosisPanel implements vscode.Disposable {
       backend = this.hooks.backend();
     } catch (err) {
       this.log.error(`Could not load the Azure client: ${String(err)}`);
-      const problem: AzureProblem = {
-        kind: 'unknown',
-        message: vscode.l10n.t('The Azure client could not be loaded.'),
-        nextStep: vscode.l10n.t('Reinstall the extension; see the "AKS Node Auto-Repair" output for details.'),
-      };
-      this.show({ ...this.view, diagnosis: unasked(this.view.diagnosis), problem });
+      this.show({ ...this.view, diagnosis: unasked(this.view.diagnosis), problem: clientNotLoaded() });
       this.running = Promise.resolve(undefined);
       return;
     }
@@ -124,6 +120,10 @@ export class DiagnosisPanel implements vscode.Disposable {
         return d;
       },
       (err: unknown) => {
+        if (abort.signal.aborted) {
+          // A newer run (or the panel's closing) replaced this one: its view is not ours to overwrite.
+          return undefined;
+        }
         // The backend never rejects by contract; if it does, the page still says what happened.
         this.log.error(`The diagnosis of ${req.node} failed: ${err instanceof Error ? err.message : String(err)}`);
         const problem: AzureProblem = {
@@ -170,12 +170,7 @@ export class DiagnosisPanel implements vscode.Disposable {
         }
         break;
       case 'guidance':
-        if (typeof m.id === 'string' && m.id !== '') {
-          void vscode.commands.executeCommand(CommandIds.openGuidance, {
-            id: m.id.slice(0, 200),
-            context: { node: this.node, code: typeof m.code === 'string' ? m.code.slice(0, 200) : undefined },
-          });
-        }
+        this.openGuidance(m.index);
         break;
       case 'signIn':
         void this.signInAndRefresh();
@@ -186,6 +181,22 @@ export class DiagnosisPanel implements vscode.Disposable {
         }
         break;
     }
+  }
+
+  /**
+   * The guidance of the finding the page names by its index: the entry, code and Azure message
+   * come from this panel's own findings, never from the page.
+   */
+  private openGuidance(index: unknown): void {
+    const finding = typeof index === 'number' && Number.isInteger(index) ? this.view.findings[index] : undefined;
+    if (!finding?.guidanceId) {
+      return;
+    }
+    const target: GuidanceTarget = {
+      id: finding.guidanceId,
+      context: { node: this.node, code: finding.code, ...(finding.azureMessage ? { azureMessage: finding.azureMessage } : {}) },
+    };
+    void vscode.commands.executeCommand(CommandIds.openGuidance, target);
   }
 
   private async signInAndRefresh(): Promise<void> {

@@ -1,15 +1,25 @@
 import * as vscode from 'vscode';
-import type { AzureBackend, DiagnoseRequest } from '../azure/azureTypes';
+import type { AzureBackend } from '../azure/azureTypes';
 import type { DiagnosisNote } from '../domain/diagnosis';
 import { azureSettings, chooseCredential } from './azureSignIn';
 import { DiagnosisPanel } from './diagnosisPanel';
+import type { PanelRequest } from './diagnosisView';
 
 /** Loads the Azure backend (dist/azure.js) on first use; the panel never loads it at activation. */
 export type BackendLoader = () => AzureBackend;
 
+/** Which cluster the Nodes view watches now (kubeconfig context and server); '' when none. */
+export type ClusterKey = () => string;
+
+/** The key of a cluster's identity: its kubeconfig context and API server; '' before one connects. */
+export function clusterKeyOf(identity: { readonly context: string; readonly server: string } | undefined): string {
+  return identity ? `${identity.context}\n${identity.server}` : '';
+}
+
 /**
- * The "Diagnose Node in Azure" panels: one per node, reused when the node is diagnosed again.
- * Keeps the last completed diagnosis per node for the Nodes view's tooltip.
+ * The "Diagnose Node in Azure" panels: one per node of a cluster, reused when the node is
+ * diagnosed again. Keeps the last completed diagnosis per node for the Nodes view's tooltip.
+ * Both are keyed by cluster and node: a same-named node in another context is another node.
  */
 export class DiagnosisPanels implements vscode.Disposable {
   private readonly panels = new Map<string, DiagnosisPanel>();
@@ -23,40 +33,43 @@ export class DiagnosisPanels implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
     private readonly loader: BackendLoader = defaultLoader,
+    private readonly cluster: ClusterKey = () => '',
   ) {}
 
   /**
-   * Opens (or reveals) the node's panel and reads everything again. `request` is called for each
-   * run, so Refresh sees the node's current errors.
+   * Opens (or reveals) the node's panel for the cluster watched now and reads everything again.
+   * `request` is called for each run, so Refresh sees the node's current errors.
    */
-  show(node: string, request: () => DiagnoseRequest): DiagnosisPanel {
-    let panel = this.panels.get(node);
+  show(node: string, request: () => PanelRequest): DiagnosisPanel {
+    const key = keyOf(this.cluster(), node);
+    let panel = this.panels.get(key);
     if (panel) {
       panel.reveal();
     } else {
       panel = new DiagnosisPanel(node, this.extensionUri, this.log, {
         backend: () => this.loadBackend(),
         credential: () => chooseCredential(() => this.loadBackend(), this.log),
-        settings: azureSettings,
+        settings: () => azureSettings(this.log),
         completed: (d, findings) => {
-          this.notes.set(node, { at: d.completedAt ?? Date.now(), findings: findings.length });
+          this.notes.set(key, { at: d.completedAt ?? Date.now(), findings: findings.length });
           this.changed.fire(node);
         },
-        disposed: () => this.panels.delete(node),
+        disposed: () => this.panels.delete(key),
       });
-      this.panels.set(node, panel);
+      this.panels.set(key, panel);
     }
     panel.run(request);
     return panel;
   }
 
-  /** The node's panel, when open (tests read what it shows). */
+  /** The node's panel for the cluster watched now, when open (tests read what it shows). */
   panel(node: string): DiagnosisPanel | undefined {
-    return this.panels.get(node);
+    return this.panels.get(keyOf(this.cluster(), node));
   }
 
+  /** The node's last diagnosis in the cluster watched now: none for a same-named node of another cluster. */
   noteFor(node: string): DiagnosisNote | undefined {
-    return this.notes.get(node);
+    return this.notes.get(keyOf(this.cluster(), node));
   }
 
   get isBackendLoaded(): boolean {
@@ -80,6 +93,10 @@ export class DiagnosisPanels implements vscode.Disposable {
     }
     this.changed.dispose();
   }
+}
+
+function keyOf(cluster: string, node: string): string {
+  return `${cluster}\n${node}`;
 }
 
 function defaultLoader(): AzureBackend {

@@ -10,24 +10,23 @@
  * them); the regions' content comes from sectionRenderers, findingsRenderer and problemBox.
  */
 import * as l10n from '@vscode/l10n';
-import { SETTINGS_SECTION, Settings } from '../ids';
-import { isBusy, type DiagnosisView } from './diagnosisView';
+import type { Diagnosis } from '../domain/diagnosis';
+import { settingId, Settings } from '../ids';
+import { isBusy, pageProblem, type DiagnosisView } from './diagnosisView';
 import { renderFindings } from './findingsRenderer';
-import { escapeHtml, fillHtml, formatUtc, t } from './htmlParts';
+import { documentHead, escapeHtml, type WebviewResources } from '../domain/html';
+import { formatUtc } from '../domain/format';
+import { fillHtml, t } from './htmlParts';
 import { problemBox } from './problemBox';
 import {
   renderActivity, renderCluster, renderExtensions, renderHealth, renderInstance, renderSection, renderTarget,
 } from './sectionRenderers';
 
-export interface WebviewResources {
-  readonly cspSource: string;
-  readonly scriptUri: string;
-  readonly styleUri: string;
-  readonly nonce: string;
-}
-
-/** The regions of the page the panel refills as answers arrive (`id` of each element). */
-export const REGIONS = ['status', 'problem', 'findings', 'target', 'instance', 'extensions', 'health', 'activity', 'cluster'] as const;
+/**
+ * The regions of the page the panel refills as answers arrive (`id` of each element). `h-instance`
+ * is the instance section's heading: a scale set instance or, for availability-set nodes, a VM.
+ */
+export const REGIONS = ['status', 'problem', 'findings', 'target', 'h-instance', 'instance', 'extensions', 'health', 'activity', 'cluster'] as const;
 export type RegionId = (typeof REGIONS)[number];
 
 /** Messages the extension posts to the page. */
@@ -40,39 +39,25 @@ export type FromPageMessage =
   | { readonly type: 'refresh' }
   | { readonly type: 'copyMarkdown' }
   | { readonly type: 'copy'; readonly text: string }
-  | { readonly type: 'guidance'; readonly id: string; readonly code?: string }
+  /** The finding's index in the panel's findings: the panel builds the guidance target from its own copy. */
+  | { readonly type: 'guidance'; readonly index: number }
   | { readonly type: 'signIn' }
   | { readonly type: 'openSetting'; readonly setting: string };
 
-/** The settings a page may ask the panel to open. */
+/** The settings a page may ask the panel to open (the ones a problem's fix button names). */
 export const OPENABLE_SETTINGS: readonly string[] = [
-  Settings.azureCredential, Settings.azureTenant, Settings.azureResourceManagerEndpoint, Settings.azureLogAnalyticsEndpoint,
-].map((key) => `${SETTINGS_SECTION}.${key}`);
+  Settings.azureCredential, Settings.azureTenant, Settings.azureResourceManagerEndpoint,
+].map(settingId);
 
 /** The whole page: CSP with this render's nonce, the stylesheet, every region filled, our one script. */
 export function renderDiagnosisPage(view: DiagnosisView, res: WebviewResources): string {
   const e = escapeHtml;
-  const csp = [
-    "default-src 'none'",
-    `img-src ${res.cspSource}`,
-    `style-src ${res.cspSource}`,
-    `font-src ${res.cspSource}`,
-    `script-src 'nonce-${res.nonce}'`,
-  ].join('; ');
   const r = renderRegions(view);
   const section = (id: RegionId, title: string): string =>
-    `<section class="section" aria-labelledby="h-${id}"><h2 id="h-${id}">${e(title)}</h2>`
+    `<section class="section" aria-labelledby="h-${id}"><h2 id="h-${id}">${id === 'instance' ? r['h-instance'] : e(title)}</h2>`
     + `<div class="section-body" id="${id}" aria-live="polite">${r[id]}</div></section>`;
   const node = view.diagnosis.node;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${e(res.styleUri)}">
-<title>${e(l10n.t('Azure diagnosis of {0}', node))}</title>
-</head>
+  return `${documentHead(res, l10n.t('Azure diagnosis of {0}', node))}
 <body data-copy-label="${e(l10n.t('Copy'))}" data-copied-label="${e(l10n.t('Copied'))}">
 <header>
 <h1>${fillHtml(l10n.t('Azure diagnosis of {0}'), `<code>${t(node, 253)}</code>`)}</h1>
@@ -86,7 +71,7 @@ export function renderDiagnosisPage(view: DiagnosisView, res: WebviewResources):
 <main aria-busy="${isBusy(view) ? 'true' : 'false'}">
 ${section('findings', l10n.t('Findings'))}
 ${section('target', l10n.t('The node in Azure'))}
-${section('instance', l10n.t('Scale set instance'))}
+${section('instance', '')}
 ${section('extensions', l10n.t('VM extensions'))}
 ${section('health', l10n.t('Resource Health'))}
 ${section('activity', l10n.t('Activity Log'))}
@@ -103,15 +88,27 @@ export function renderRegions(view: DiagnosisView): Record<RegionId, string> {
   const c = view.credential;
   return {
     status: renderStatus(view),
-    problem: view.problem ? problemBox(view.problem, c, 'page-problem') : '',
+    problem: renderPageProblem(view),
     findings: renderFindings(view),
-    target: renderTarget(d),
-    instance: renderSection(d.instance, c, (i) => renderInstance(i, d)),
-    extensions: renderSection(d.extensions, c, renderExtensions),
-    health: renderSection(d.health, c, renderHealth),
-    activity: renderSection(d.activity, c, (a) => renderActivity(a, d)),
-    cluster: renderSection(d.cluster, c, renderCluster),
+    target: renderTarget(d, view.nodeLeft === true),
+    'h-instance': escapeHtml(instanceHeading(d)),
+    instance: renderSection(d.instance, c, (i) => renderInstance(i, d), d.signIn),
+    extensions: renderSection(d.extensions, c, renderExtensions, d.signIn),
+    health: renderSection(d.health, c, renderHealth, d.signIn),
+    activity: renderSection(d.activity, c, (a) => renderActivity(a, d), d.signIn),
+    cluster: renderSection(d.cluster, c, renderCluster, d.signIn),
   };
+}
+
+/** The one problem at the top: a failure before any call, or the sign-in every failed section hit (shown once). */
+function renderPageProblem(view: DiagnosisView): string {
+  const problem = pageProblem(view);
+  return problem ? problemBox(problem, view.credential, 'page-problem') : '';
+}
+
+/** `Virtual machine` for an availability-set node, `Scale set instance` otherwise. */
+function instanceHeading(d: Diagnosis): string {
+  return d.target.ok && d.target.target.kind === 'vm' ? l10n.t('Virtual machine') : l10n.t('Scale set instance');
 }
 
 /** The update message for the page. */

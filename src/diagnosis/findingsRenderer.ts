@@ -2,7 +2,8 @@
 import * as l10n from '@vscode/l10n';
 import type { Finding } from '../domain/diagnosis';
 import { isBusy, type DiagnosisView } from './diagnosisView';
-import { escapeHtml, loading, t } from './htmlParts';
+import { escapeHtml } from '../domain/html';
+import { loading, t } from './htmlParts';
 
 export function renderFindings(view: DiagnosisView): string {
   if (view.problem) {
@@ -18,7 +19,7 @@ export function renderFindings(view: DiagnosisView): string {
     const cmd = f.command ? `<div class="code-block"><div class="code-actions"><button type="button" class="copy" data-action="copyCode" aria-label="${escapeHtml(l10n.t('Copy the command'))}">${escapeHtml(l10n.t('Copy'))}</button></div>`
       + `<pre tabindex="0"><code>${t(f.command, 2000)}</code></pre></div>` : '';
     const guidance = f.guidanceId
-      ? `<p><a href="#" class="guidance-link" data-action="guidance" data-entry="${t(f.guidanceId, 200)}" data-code="${t(f.code, 200)}">${escapeHtml(l10n.t('Open the guidance for {0}', f.code))}</a></p>` : '';
+      ? `<p><a href="#" class="guidance-link" data-action="guidance" data-finding="${i}">${escapeHtml(l10n.t('Open the guidance for {0}', f.code))}</a></p>` : '';
     return `<article class="finding severity-${escapeHtml(f.severity)}" aria-labelledby="finding-${i}">`
       + `<h3 id="finding-${i}"><span class="badge severity-${escapeHtml(f.severity)}">${escapeHtml(severityLabel(f.severity))}</span> ${t(f.title, 300)}</h3>`
       + `<p class="finding-code"><code>${t(f.code, 200)}</code></p>`

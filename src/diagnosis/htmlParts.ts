@@ -3,26 +3,15 @@
  * readable length, times, a facts list, state badges. No `vscode` import.
  */
 import * as l10n from '@vscode/l10n';
+import { escapeHtml } from '../domain/html';
 
 /** Longest stretch of one Azure string shown (extension messages can run to many kilobytes). */
 const MAX_SHOWN = 4000;
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]!));
-}
 
 /** Untrusted text, cut to a readable length, escaped. */
 export function t(text: string | number | boolean | undefined, max = MAX_SHOWN): string {
   const s = text === undefined ? '' : String(text);
   return escapeHtml(s.length > max ? `${s.slice(0, max)}…` : s);
-}
-
-/** `2026-12-01 14:02:05 UTC`. */
-export function formatUtc(epochMs: number | undefined): string {
-  if (epochMs === undefined || !Number.isFinite(epochMs) || Math.abs(epochMs) > 8.64e15) {
-    return '';
-  }
-  return `${new Date(epochMs).toISOString().replace('T', ' ').slice(0, 19)} UTC`;
 }
 
 /** `template` escaped, its `{0}`, `{1}` … replaced in one pass by `html` (markup the caller has escaped). */

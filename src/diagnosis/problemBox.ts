@@ -1,8 +1,9 @@
 /** A failure on the diagnosis page: what went wrong, the next step, and the button that fixes it. */
 import * as l10n from '@vscode/l10n';
 import type { AzureProblem } from '../domain/diagnosis';
-import { SETTINGS_SECTION, Settings, type AzureCredentialSetting } from '../ids';
-import { escapeHtml, fillHtml, t } from './htmlParts';
+import { settingId, Settings, type AzureCredentialSetting } from '../ids';
+import { escapeHtml } from '../domain/html';
+import { fillHtml, t } from './htmlParts';
 
 /** The button that fixes a problem, if there is one to press. */
 interface Fix {
@@ -12,7 +13,7 @@ interface Fix {
 
 export function fixFor(problem: AzureProblem, credential: AzureCredentialSetting): Fix | undefined {
   const e = escapeHtml;
-  const setting = (key: string): Fix => ({ label: l10n.t('Open Setting'), attrs: `data-action="openSetting" data-setting="${e(`${SETTINGS_SECTION}.${key}`)}"` });
+  const setting = (key: Parameters<typeof settingId>[0]): Fix => ({ label: l10n.t('Open Setting'), attrs: `data-action="openSetting" data-setting="${e(settingId(key))}"` });
   switch (problem.kind) {
     case 'not-signed-in':
     case 'unauthorized':

@@ -2,14 +2,23 @@
 import * as l10n from '@vscode/l10n';
 import { describeExitCode } from '../domain/bootstrapExitCodes';
 import type {
-  ActivityEntry, ClusterFacts, Diagnosis, ExtensionFacts, HealthFacts, InstanceFacts, Section,
+  ActivityEntry, AzureProblem, AzureProblemKind, ClusterFacts, Diagnosis, ExtensionFacts, HealthFacts, InstanceFacts, Section,
 } from '../domain/diagnosis';
 import type { AzureCredentialSetting } from '../ids';
-import { code, escapeHtml, facts, fillHtml, formatUtc, loading, plain, stateBadge, t } from './htmlParts';
+import { formatUtc } from '../domain/format';
+import { escapeHtml } from '../domain/html';
+import { code, facts, fillHtml, loading, plain, stateBadge, t } from './htmlParts';
 import { problemBox } from './problemBox';
 
-/** A section in any state: still loading, its value, gone, skipped, or the problem that stopped it. */
-export function renderSection<T>(section: Section<T>, credential: AzureCredentialSetting, ok: (value: T) => string): string {
+/** Sign-in problems: when `Diagnosis.signIn` is set, the page shows one and the sections only point to it. */
+const SIGN_IN_KINDS: readonly AzureProblemKind[] = ['not-signed-in', 'unauthorized', 'cli-missing', 'wrong-tenant'];
+
+/**
+ * A section in any state: still loading, its value, gone, skipped, or the problem that stopped it.
+ * With `signIn` (the sign-in problem the page shows once at the top), a section that failed to
+ * sign in says so in a line instead of repeating the problem and its button.
+ */
+export function renderSection<T>(section: Section<T>, credential: AzureCredentialSetting, ok: (value: T) => string, signIn?: AzureProblem): string {
   switch (section.state) {
     case 'loading':
       return loading();
@@ -20,11 +29,22 @@ export function renderSection<T>(section: Section<T>, credential: AzureCredentia
     case 'skipped':
       return `<p class="muted skipped">${escapeHtml(l10n.t('Not read: {0}', section.reason))}</p>`;
     case 'error':
-      return problemBox(section.problem, credential);
+      return signIn && SIGN_IN_KINDS.includes(section.problem.kind)
+        ? `<p class="muted skipped">${escapeHtml(l10n.t('Not read: signing in to Azure failed (see the problem above).'))}</p>`
+        : problemBox(section.problem, credential);
   }
 }
 
-export function renderTarget(d: Diagnosis): string {
+/** The node's Azure resource; with `nodeLeft`, first a note that the node is no longer in the cluster. */
+export function renderTarget(d: Diagnosis, nodeLeft = false): string {
+  const left = nodeLeft
+    ? `<p class="notice node-left"><span class="badge severity-warning">${escapeHtml(l10n.t('left the cluster'))}</span> `
+      + `${escapeHtml(l10n.t('The node is no longer in the watched cluster: this reads the Azure resources of its last known providerID and pool.'))}</p>`
+    : '';
+  return left + renderTargetFacts(d);
+}
+
+function renderTargetFacts(d: Diagnosis): string {
   if (!d.target.ok) {
     return `<div class="problem kind-providerid"><p>${escapeHtml(l10n.t('The node\'s providerID does not lead to an Azure VM: {0}.', d.target.reason))}</p>`
       + `<p>${escapeHtml(l10n.t('providerID as the node has it:'))} ${d.target.raw ? `<code>${t(d.target.raw, 1100)}</code>` : `<em>${escapeHtml(l10n.t('(empty)'))}</em>`}</p></div>`;
@@ -97,9 +117,14 @@ export function renderHealth(h: HealthFacts): string {
 }
 
 export function renderActivity(entries: readonly ActivityEntry[], d: Diagnosis): string {
+  // The window the backend read (from NotReady, at least 24 h back); older diagnoses lack it.
+  const from = d.activityWindow?.from ?? d.startedAt - 24 * 3600_000;
   if (entries.length === 0) {
-    return `<p class="muted">${escapeHtml(l10n.t('No restart, reimage, redeploy or delete operations on the instance or its scale set since {0}.', formatUtc(d.startedAt - 24 * 3600_000)))}</p>`;
+    return `<p class="muted">${escapeHtml(l10n.t('No restart, reimage, redeploy or delete operations on the instance or its scale set since {0}.', formatUtc(from)))}</p>`;
   }
+  const window = d.activityWindow
+    ? `<p class="muted activity-window">${escapeHtml(l10n.t('Operations from {0} to {1}, newest first.', formatUtc(d.activityWindow.from), formatUtc(d.activityWindow.to)))}</p>`
+    : '';
   const rows = [...entries].sort((a, b) => b.time - a.time).map((a) => {
     const op = a.operationLabel || shortOperation(a.operation);
     const error = a.errorCode || a.errorMessage
@@ -108,7 +133,7 @@ export function renderActivity(entries: readonly ActivityEntry[], d: Diagnosis):
       + `<td title="${t(a.operation, 300)}">${t(op, 200)}</td><td>${stateBadge(a.status) ?? ''}${a.subStatus ? ` <span class="muted">${t(a.subStatus, 100)}</span>` : ''}</td>`
       + `<td>${t(a.caller ?? '', 200)}</td><td>${error}</td></tr>`;
   }).join('');
-  return `<div class="table-wrap"><table><thead><tr><th scope="col">${escapeHtml(l10n.t('Time'))}</th><th scope="col">${escapeHtml(l10n.t('Operation'))}</th>`
+  return `${window}<div class="table-wrap"><table><thead><tr><th scope="col">${escapeHtml(l10n.t('Time'))}</th><th scope="col">${escapeHtml(l10n.t('Operation'))}</th>`
     + `<th scope="col">${escapeHtml(l10n.t('Status'))}</th><th scope="col">${escapeHtml(l10n.t('Caller'))}</th><th scope="col">${escapeHtml(l10n.t('Error'))}</th></tr></thead>`
     + `<tbody>${rows}</tbody></table></div>`;
 }

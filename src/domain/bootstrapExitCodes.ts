@@ -4,6 +4,7 @@
  * The extension's message is untrusted and can be large: reading it looks at a capped prefix only.
  */
 import * as l10n from '@vscode/l10n';
+import type { ExtensionFacts } from './diagnosis';
 
 /** The vmssCSE message quotes the script's output; the exit status sits near its start. */
 export const EXIT_CODE_SCAN_LIMIT = 64 * 1024;
@@ -150,6 +151,19 @@ export function describeExitCode(code: number): ExitCodeDescription {
   return { code, known: true, name: row.name, alias: row.alias, meaning: row.meaning(), nextStep: row.nextStep(), label };
 }
 
+/** AKS's bootstrap extension: `vmssCSE` on scale sets (Linux and Windows), `cse-agent-N` / `cse-master-N` on older clusters. */
+const BOOTSTRAP_NAME = /^(?:vmssCSE|cse-(?:agent|master)-\d+)$/i;
+/** Its handler: `Microsoft.Azure.Extensions.CustomScript` (Linux), `Microsoft.Compute.CustomScriptExtension` (Windows). */
+const CUSTOM_SCRIPT_TYPE = /^(?:Microsoft\.Azure\.Extensions\.CustomScript|Microsoft\.Compute\.CustomScriptExtension|CustomScript(?:Extension)?)$/i;
+
+/**
+ * Whether an extension is AKS's node bootstrap (the one whose exit code this list names): by its
+ * name, and by its type when the instance view gives one (another handler under that name is not it).
+ */
+export function isBootstrapExtension(name: string, type?: string): boolean {
+  return BOOTSTRAP_NAME.test(name) && (type === undefined || type === '' || CUSTOM_SCRIPT_TYPE.test(type));
+}
+
 const EXIT_STATUS = /exit status\s*=\s*(\d{1,3})(?!\d)/i;
 const EXIT_CODE_JSON = /\\?"ExitCode\\?"\s*:\s*\\?"?(\d{1,3})(?!\d)/i;
 
@@ -168,4 +182,12 @@ export function readExitCode(message: string): number | undefined {
   }
   const n = Number(m[1]);
   return n <= 255 ? n : undefined;
+}
+
+/** The bootstrap exit code of an extension: the one the backend read, or else from its message; none for any other extension. */
+export function extensionExitCode(x: ExtensionFacts): number | undefined {
+  if (x.exitCode !== undefined) {
+    return x.exitCode;
+  }
+  return isBootstrapExtension(x.name, x.type) && x.message ? readExitCode(x.message) : undefined;
 }

@@ -149,6 +149,14 @@ export interface Diagnosis {
   readonly health: Section<HealthFacts>;
   readonly activity: Section<readonly ActivityEntry[]>;
   readonly cluster: Section<ClusterFacts>;
+  /** The Activity Log's window as read (epoch ms): from NotReady (at least 24 h, at most ~89 days back) to the request's `now`. */
+  readonly activityWindow?: { readonly from: number; readonly to: number };
+  /**
+   * Set when at least one section failed and every one that failed could not sign in (not signed
+   * in, CLI missing, wrong tenant): the first such problem, for the panel to show once, not in
+   * each section (the sections keep their own problem too).
+   */
+  readonly signIn?: AzureProblem;
   /** Epoch ms. */
   readonly startedAt: number;
   /** Epoch ms; undefined while sections are still loading. */

@@ -6,29 +6,19 @@
  * Times are UTC; bearer tokens and signatures that appear in messages are masked.
  */
 import * as l10n from '@vscode/l10n';
-import { describeExitCode, readExitCode } from './bootstrapExitCodes';
+import { describeExitCode, extensionExitCode } from './bootstrapExitCodes';
 import type {
   ActivityEntry, ClusterFacts, Diagnosis, ExtensionFacts, Finding, HealthFacts, InstanceFacts, Section,
 } from './diagnosis';
-import { utcTime } from './findings/evidence';
-import { singleLine, truncate } from './format';
+import { formatUtc, singleLine, truncate } from './format';
+import { redact } from './redact';
 
 /** A value longer than this is cut: a report is read by people. */
 const VALUE_MAX = 1000;
 
-// Credentials that Azure or a cluster may echo in a message: never copied out.
-const SECRETS: readonly [RegExp, string][] = [
-  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, '$1 [redacted]'],
-  [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, '[redacted token]'],
-  [/\b(sig|access_token|refresh_token|client_secret|password)=[^&\s"']+/gi, '$1=[redacted]'],
-];
-
+/** Credentials that Azure or a cluster may echo in a message are masked before the text is cut. */
 function clean(text: string | number | boolean | undefined): string {
-  let s = truncate(singleLine(String(text ?? '')), VALUE_MAX);
-  for (const [pattern, replacement] of SECRETS) {
-    s = s.replace(pattern, replacement);
-  }
-  return s;
+  return truncate(singleLine(redact(String(text ?? ''), [], '[redacted]')), VALUE_MAX);
 }
 
 /** A code span that holds `text` literally, whatever backticks it contains. */
@@ -157,7 +147,7 @@ function instanceRows(i: InstanceFacts): string[] {
 function extensionRows(extensions: readonly ExtensionFacts[]): string[] {
   const out: string[] = [];
   for (const x of extensions) {
-    const exit = x.exitCode ?? (x.message ? readExitCode(x.message) : undefined);
+    const exit = extensionExitCode(x);
     out.push(`- ${mdCode(x.name)}`, ...lines(
       item(l10n.t('Type'), [x.type, x.typeHandlerVersion].filter(Boolean).join(' ')),
       item(l10n.t('Status'), x.status),
@@ -177,14 +167,14 @@ function healthRows(h: HealthFacts): string[] {
     item(l10n.t('Summary'), h.summary),
     item(l10n.t('Reason'), h.reason),
     item(l10n.t('Detailed status'), h.detailedStatus),
-    item(l10n.t('Since'), h.since === undefined ? undefined : utcTime(h.since)),
+    item(l10n.t('Since'), formatUtc(h.since)),
   );
 }
 
 function activityRows(entries: readonly ActivityEntry[]): string[] {
   return [...entries].sort((a, b) => a.time - b.time).map((a) => {
     const parts = [
-      mdCode(utcTime(a.time)),
+      mdCode(formatUtc(a.time, '?')),
       mdCode(a.operationLabel ?? a.operation),
       a.status && mdCode(a.subStatus ? `${a.status} (${a.subStatus})` : a.status),
       a.caller && `${escapeInline(l10n.t('by'))} ${mdCode(a.caller)}`,
@@ -259,8 +249,8 @@ export function diagnosisToMarkdown(d: Diagnosis, findings: readonly Finding[]):
       target.ok
         ? item(target.target.kind === 'vmss' ? l10n.t('Scale-set instance') : l10n.t('Virtual machine'), target.target.resourceId)
         : `- ${escapeInline(l10n.t('Provider ID does not parse'))}: ${mdText(target.reason)}`,
-      item(l10n.t('Started'), utcTime(d.startedAt)),
-      d.completedAt === undefined ? `- ${escapeInline(l10n.t('Completed: still loading'))}` : item(l10n.t('Completed'), utcTime(d.completedAt)),
+      item(l10n.t('Started'), formatUtc(d.startedAt, '?')),
+      d.completedAt === undefined ? `- ${escapeInline(l10n.t('Completed: still loading'))}` : item(l10n.t('Completed'), formatUtc(d.completedAt, '?')),
     ),
     '',
   ];

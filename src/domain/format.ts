@@ -63,6 +63,14 @@ export function singleLine(text: string): string {
   return text.replace(UNSAFE, ' ').replace(/\s+/g, ' ').trim();
 }
 
+/** `2026-12-03 09:44:43 UTC`; `unknown` (empty by default) for a missing or out-of-range time. */
+export function formatUtc(epochMs: number | undefined, unknown = ''): string {
+  if (epochMs === undefined || !Number.isFinite(epochMs) || Math.abs(epochMs) > 8.64e15) {
+    return unknown;
+  }
+  return `${new Date(epochMs).toISOString().replace('T', ' ').slice(0, 19)} UTC`;
+}
+
 /** A clock time for tooltips, `09:44:43` in UTC, so it matches `kubectl get events` output. */
 export function formatClock(epochMs: number | undefined): string {
   if (epochMs === undefined || !Number.isFinite(epochMs)) {

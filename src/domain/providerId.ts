@@ -110,3 +110,18 @@ export function parseProviderId(raw: string | undefined): ProviderIdResult {
 export function sameResourceGroup(a: string | undefined, b: string | undefined): boolean {
   return a !== undefined && b !== undefined && a !== '' && a.toLowerCase() === b.toLowerCase();
 }
+
+/** AKS names a pool's scale set `aks-<pool>-<number>-vmss` (`aks-nodepool1-12345678-vmss` → `nodepool1`). */
+const AKS_SCALE_SET = /^aks-([a-z0-9]{1,12})-\d+-vmss$/i;
+
+/** The node pool a scale set belongs to, read from AKS's naming; undefined for any other name. */
+export function poolFromScaleSet(scaleSet: string): string | undefined {
+  return AKS_SCALE_SET.exec(scaleSet)?.[1];
+}
+
+/** The scale set's own resource ID for a scale-set instance; undefined for an availability-set VM. */
+export function scaleSetResourceId(target: NodeTarget): string | undefined {
+  return target.kind === 'vmss'
+    ? `/subscriptions/${target.subscriptionId}/resourceGroups/${target.resourceGroup}/providers/Microsoft.Compute/virtualMachineScaleSets/${target.scaleSet}`
+    : undefined;
+}

@@ -11,13 +11,7 @@ import { GUIDANCE_INDEX_ID as INDEX_ID } from '../ids';
 import type { Catalog } from '../domain/catalog';
 import type { CatalogEntry, EntryKind } from '../domain/catalogEntry';
 import type { GuidanceContext, GuidanceTarget } from '../domain/guidanceTarget';
-
-export interface WebviewResources {
-  readonly cspSource: string;
-  readonly scriptUri: string;
-  readonly styleUri: string;
-  readonly nonce: string;
-}
+import { documentHead, escapeHtml, type WebviewResources } from '../domain/html';
 
 /**
  * The page's own words, in the display language. Plain text: the renderer escapes them. Where a
@@ -82,10 +76,6 @@ export interface GuidanceView {
 }
 
 const ENTRY_LINK = /^(?:\.\/)?([A-Za-z0-9][\w.-]*)\.md(?:#[\w-]*)?$/;
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]!));
-}
 
 /** `template` escaped, with its `{0}` replaced by `html` (markup the caller has escaped). */
 function fill(template: string, html: string): string {
@@ -204,22 +194,7 @@ function pageFrame(
   s: GuidanceStrings,
 ): string {
   const e = escapeHtml;
-  const csp = [
-    "default-src 'none'",
-    `img-src ${res.cspSource}`,
-    `style-src ${res.cspSource}`,
-    `font-src ${res.cspSource}`,
-    `script-src 'nonce-${res.nonce}'`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${e(res.styleUri)}">
-<title>${e(page.title)}</title>
-</head>
+  return `${documentHead(res, page.title)}
 <body data-state="${e(pageState(page.target))}" data-copy-label="${e(s.copy)}" data-copied-label="${e(s.copied)}">
 ${page.notice ? noticeBanner(page.notice, s) : ''}
 <nav class="toolbar" aria-label="${e(s.navigationLabel)}">

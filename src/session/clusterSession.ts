@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ClusterBackend, ClusterConnection, ClusterIdentity, ConnectionProblem, ConnectionState, Logger } from '../cluster/clusterTypes';
-import { redact } from '../cluster/redact';
+import { redact } from '../domain/redact';
 import { ClusterModel, type ClusterChange } from '../domain/clusterModel';
 import { expandHome } from '../domain/homePath';
 import { MementoKeys, SETTINGS_SECTION, settingId, Settings } from '../ids';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { NodePool } from '../domain/clusterModel';
-import { capitalize, formatClock, formatDuration, singleLine, truncate } from '../domain/format';
+import { capitalize, formatClock, formatDuration, formatUtc, singleLine, truncate } from '../domain/format';
 import { eventGuidance, stepGuidance, type GuidanceTarget } from '../domain/guidanceTarget';
 import { describeNode, describeNodeTooltip } from '../domain/nodeDescription';
 import type { NodeHealth } from '../domain/nodeHealth';
@@ -50,12 +50,12 @@ export function nodeItem(node: NodeSnapshot, now: number, diagnosis?: DiagnosisN
   return item;
 }
 
-/** `Azure diagnosis: 14:02 UTC, 2 findings`. */
+/** `Azure diagnosis: 2026-12-01 14:02:05 UTC, 2 findings` (with the date: a note can be days old). */
 export function diagnosisLine(diagnosis: DiagnosisNote): string {
-  const clock = formatClock(diagnosis.at).slice(0, 5);
+  const at = formatUtc(diagnosis.at);
   return diagnosis.findings === 1
-    ? vscode.l10n.t('Azure diagnosis: {0} UTC, 1 finding', clock)
-    : vscode.l10n.t('Azure diagnosis: {0} UTC, {1} findings', clock, diagnosis.findings);
+    ? vscode.l10n.t('Azure diagnosis: {0}, 1 finding', at)
+    : vscode.l10n.t('Azure diagnosis: {0}, {1} findings', at, diagnosis.findings);
 }
 
 function goneNodeItem(node: NodeSnapshot): vscode.TreeItem {

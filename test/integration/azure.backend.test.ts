@@ -8,9 +8,11 @@ import * as tls from 'node:tls';
 import type { AccessToken } from '@azure/core-auth';
 import { bearerTokenAuthenticationPolicyName, createDefaultHttpClient, type HttpClient, type Pipeline } from '@azure/core-rest-pipeline';
 
+import { ACTIVITY_MAX_WINDOW_MS, ACTIVITY_MIN_WINDOW_MS } from '../../src/azure/activityReader';
 import { createArmClients } from '../../src/azure/armClients';
 import { createAzureBackend } from '../../src/azure/azureBackend';
 import type { AzureLogger, AzureSettings, DiagnoseRequest } from '../../src/azure/azureTypes';
+import { clusterNameGuesses } from '../../src/azure/clusterReader';
 import type { RefreshableCredential } from '../../src/azure/credentialTypes';
 import type { Diagnosis, Section } from '../../src/domain/diagnosis';
 import { NODE_RESOURCE_GROUP, SUBSCRIPTION_ID } from '../standin/fixtures';
@@ -229,12 +231,176 @@ describe('Azure backend against the ARM stand-in (real @azure/* clients)', funct
 
   it('a 404 instance is gone (a finding, not an error), and so are its extensions and health', async () => {
     await start({ goneNodes: [REDEPLOYED_NODE] });
-    const { final } = await run(REDEPLOYED_NODE);
-    assert.equal(final.instance.state, 'gone');
-    assert.equal(final.extensions.state, 'gone');
-    assert.equal(final.health.state, 'gone');
-    ok(final.cluster, 'cluster');
-    await start();
+    try {
+      const { final } = await run(REDEPLOYED_NODE);
+      assert.equal(final.instance.state, 'gone');
+      assert.equal(final.extensions.state, 'gone');
+      assert.equal(final.health.state, 'gone');
+      ok(final.cluster, 'cluster');
+    } finally {
+      // The later tests read the usual scenario, whatever happened here.
+      await start();
+    }
+  });
+
+  describe('the Activity Log window', () => {
+    /** The `eventTimestamp ge '…'` of each Activity Log request, epoch ms. */
+    const windowStarts = (): number[] => arm.requests
+      .filter((r) => /eventtypes\/management\/values$/.test(r.path))
+      .map((r) => Date.parse(/eventTimestamp ge '([^']+)'/.exec(new URLSearchParams(r.query).get('$filter') ?? '')?.[1] ?? ''));
+
+    it('reads from when the node went NotReady, and says so in the diagnosis', async () => {
+      const now = Date.now();
+      const notReadySince = now - 3 * ACTIVITY_MIN_WINDOW_MS;
+      const { final } = await run(FAILED_CSE_NODE, { now, notReadySince });
+      ok(final.activity, 'activity');
+      assert.deepEqual(final.activityWindow, { from: notReadySince, to: now });
+      assert.deepEqual(windowStarts(), [notReadySince, notReadySince].map((t) => Math.floor(t)));
+    });
+
+    it('reads at least the last 24 h for a node NotReady for minutes', async () => {
+      const now = Date.now();
+      const { final } = await run(FAILED_CSE_NODE, { now, notReadySince: now - 5 * 60_000 });
+      assert.deepEqual(final.activityWindow, { from: now - ACTIVITY_MIN_WINDOW_MS, to: now });
+      assert.ok(windowStarts().every((t) => t === now - ACTIVITY_MIN_WINDOW_MS), JSON.stringify(windowStarts()));
+      assert.ok(ok(final.activity, 'activity').length > 0);
+    });
+
+    it('reads at most 89 days back for a node NotReady for half a year (Azure refuses more than 90)', async () => {
+      const now = Date.now();
+      const { final } = await run(FAILED_CSE_NODE, { now, notReadySince: now - 180 * ACTIVITY_MIN_WINDOW_MS });
+      ok(final.activity, 'activity');
+      assert.deepEqual(final.activityWindow, { from: now - ACTIVITY_MAX_WINDOW_MS, to: now });
+      assert.equal(ACTIVITY_MAX_WINDOW_MS, 89 * ACTIVITY_MIN_WINDOW_MS);
+      const starts = windowStarts();
+      assert.equal(starts.length, 2);
+      assert.ok(starts.every((t) => t === now - ACTIVITY_MAX_WINDOW_MS), JSON.stringify(starts));
+    });
+
+    it('reads the last 24 h when the request has no NotReady time', async () => {
+      const now = Date.now();
+      const { final } = await run(FAILED_CSE_NODE, { now, notReadySince: undefined });
+      assert.deepEqual(final.activityWindow, { from: now - ACTIVITY_MIN_WINDOW_MS, to: now });
+    });
+  });
+
+  describe('one credential for the whole diagnosis', () => {
+    it('asks the credential once for all clients and calls', async () => {
+      const { final } = await run(FAILED_CSE_NODE);
+      ok(final.instance, 'instance');
+      ok(final.cluster, 'cluster');
+      assert.ok(arm.requests.length >= 7, `${arm.requests.length} requests`);
+      assert.equal(credential.getTokenCalls, 1, 'one getToken for every client and request');
+      assert.equal(final.signIn, undefined);
+    });
+
+    it('a 401 asks again exactly once, for every client', async () => {
+      arm.inject({ kind: 'status', status: 401, path: /./, times: 2 });
+      const { final } = await run(FAILED_CSE_NODE);
+      ok(final.instance, 'instance');
+      ok(final.health, 'health');
+      ok(final.cluster, 'cluster');
+      assert.equal(credential.invalidations, 1);
+      assert.equal(credential.getTokenCalls, 2, 'one token before the 401, one after');
+    });
+
+    it('a sign-in failure is asked once and reported once for the diagnosis, each section still saying why', async () => {
+      let calls = 0;
+      const notSignedIn: RefreshableCredential = {
+        source: 'vscode',
+        getToken: () => {
+          calls++;
+          return Promise.reject(Object.assign(new Error('Not signed in to Azure in VS Code.'),
+            { name: 'AzureSignInError', kind: 'not-signed-in', nextStep: 'Sign in to Azure, then Refresh.' }));
+        },
+      };
+      const now = Date.now();
+      const final = await createAzureBackend({ httpClient }).diagnose(
+        { node: FAILED_CSE_NODE, providerId: providerIdOf(FAILED_CSE_NODE), errors: [], now },
+        notSignedIn, settings(), () => undefined, new AbortController().signal);
+      assert.equal(calls, 1);
+      assert.equal(final.signIn?.kind, 'not-signed-in');
+      assert.match(final.signIn?.nextStep ?? '', /Sign in to Azure/);
+      for (const key of ['instance', 'extensions', 'health', 'activity', 'cluster'] as const) {
+        assert.equal(problemOf(final[key] as Section<unknown>, key).kind, 'not-signed-in', key);
+      }
+      assert.equal(arm.requests.length, 0, 'nothing went out without a token');
+    });
+
+    it('no page-level sign-in problem when a section failed for another reason', async () => {
+      arm.inject({ kind: 'status', status: 403, path: /virtualMachines\/3$/ });
+      const { final } = await run(FAILED_CSE_NODE);
+      assert.equal(problemOf(final.instance, 'instance').kind, 'forbidden');
+      assert.equal(final.signIn, undefined);
+    });
+  });
+
+  describe('the cluster when the subscription\'s list is refused', () => {
+    const SUBSCRIPTION_LIST = /^\/subscriptions\/[^/]+\/providers\/Microsoft\.ContainerService\/managedClusters$/;
+    const CLUSTER_GET = /\/resourceGroups\/[^/]+\/providers\/Microsoft\.ContainerService\/managedClusters\/[^/]+$/;
+
+    it('guesses the cluster\'s names from the default node resource group name', () => {
+      assert.deepEqual(clusterNameGuesses('mc_rg-aks-demo_aks-demo_westeurope'), [{ resourceGroup: 'rg-aks-demo', name: 'aks-demo' }]);
+      assert.deepEqual(clusterNameGuesses('MC_my_rg_my_aks_eastus2'), [
+        { resourceGroup: 'my_rg_my', name: 'aks' },
+        { resourceGroup: 'my_rg', name: 'my_aks' },
+        { resourceGroup: 'my', name: 'rg_my_aks' },
+      ]);
+      assert.deepEqual(clusterNameGuesses('custom-node-group'), []);
+      assert.deepEqual(clusterNameGuesses('MC_onlyone_westeurope'), []);
+    });
+
+    it('a 403 on the list (Reader on resource groups only): the cluster by name from MC_<group>_<cluster>_<region>', async () => {
+      arm.inject({ kind: 'status', status: 403, path: SUBSCRIPTION_LIST });
+      const { final } = await run(FAILED_CSE_NODE);
+      const cluster = ok(final.cluster, 'cluster');
+      assert.equal(cluster.name, SIMULATED_AZURE.clusterName);
+      assert.equal(cluster.resourceGroup.toLowerCase(), SIMULATED_AZURE.clusterResourceGroup.toLowerCase());
+      assert.equal(cluster.outboundType, 'loadBalancer');
+      assert.equal(cluster.kubeletIdentity?.clientId, SIMULATED_AZURE.kubeletClientId);
+      assert.equal(cluster.pool?.name, 'userpool');
+      assert.equal(pathCount(SUBSCRIPTION_LIST), 1, 'a 403 is not retried');
+      assert.equal(pathCount(CLUSTER_GET), 1);
+    });
+
+    it('the availability-set cluster too', async () => {
+      arm.inject({ kind: 'status', status: 403, path: SUBSCRIPTION_LIST });
+      const legacy = SIMULATED_AZURE.legacy;
+      const providerId = `azure:///subscriptions/${SUBSCRIPTION_ID}/resourceGroups/${legacy.nodeResourceGroup.toLowerCase()}/providers/Microsoft.Compute/virtualMachines/${legacy.vmNames[0]}`;
+      const { final } = await run(legacy.vmNames[0], { providerId, pool: 'nodepool1' });
+      assert.equal(ok(final.cluster, 'cluster').name, legacy.clusterName);
+    });
+
+    it('refused both ways: the role on the cluster\'s resource group, and that the list was refused too', async () => {
+      arm.inject({ kind: 'status', status: 403, path: SUBSCRIPTION_LIST });
+      arm.inject({ kind: 'status', status: 403, path: CLUSTER_GET });
+      const { final } = await run(FAILED_CSE_NODE);
+      const problem = problemOf(final.cluster, 'cluster');
+      assert.equal(problem.kind, 'forbidden');
+      assert.equal(problem.missingRole?.scope.toLowerCase(), `/subscriptions/${SUBSCRIPTION_ID}/resourcegroups/${SIMULATED_AZURE.clusterResourceGroup}`.toLowerCase());
+      assert.match(problem.message, /Listing the subscription's clusters was refused too/);
+      ok(final.instance, 'instance');
+    });
+
+    it('a 403 on the list and no cluster by that name: the list\'s 403 is shown', async () => {
+      arm.inject({ kind: 'status', status: 403, path: SUBSCRIPTION_LIST });
+      arm.inject({ kind: 'status', status: 404, path: CLUSTER_GET });
+      const { final } = await run(FAILED_CSE_NODE);
+      const problem = problemOf(final.cluster, 'cluster');
+      assert.equal(problem.kind, 'forbidden');
+      assert.equal(problem.missingRole?.scope, `/subscriptions/${SUBSCRIPTION_ID}`, JSON.stringify(problem));
+      assert.match(problem.message, /Not allowed to list the managed clusters of subscription/);
+      assert.match(problem.nextStep, /Reader role on \/subscriptions\/[^/ ]+ /);
+    });
+
+    it('a node resource group no listed cluster owns: a get by name is tried, then the cluster is reported gone', async () => {
+      const providerId = providerIdOf(FAILED_CSE_NODE).replace(NODE_RESOURCE_GROUP.toLowerCase(), 'mc_rg-elsewhere_aks-elsewhere_westeurope');
+      const { final } = await run(FAILED_CSE_NODE, { providerId });
+      assert.equal(final.cluster.state, 'gone', JSON.stringify(final.cluster));
+      assert.match((final.cluster as { message: string }).message, /mc_rg-elsewhere_aks-elsewhere_westeurope \(\d+ clusters listed\)/);
+      assert.equal(pathCount(SUBSCRIPTION_LIST), 1);
+      assert.equal(pathCount(/\/resourceGroups\/rg-elsewhere\/providers\/Microsoft\.ContainerService\/managedClusters\/aks-elsewhere$/), 1);
+    });
   });
 
   it('a 429 waits Azure\'s Retry-After once, then succeeds', async () => {
@@ -403,27 +569,64 @@ describe('Azure backend against the ARM stand-in (real @azure/* clients)', funct
         backend.cliCredential(tenant), settings({ maxRetries: 0 }), () => undefined, new AbortController().signal);
     }
 
-    it('signs in with the token az prints, for the endpoint\'s resource', async () => {
+    /** How many times the stand-in `az` ran (each run appends a line). */
+    const azRuns = (): number => (fs.existsSync(path.join(bin, 'runs')) ? fs.readFileSync(path.join(bin, 'runs'), 'utf8').split('\n').filter(Boolean).length : 0);
+
+    it('signs in with the token az prints, for the endpoint\'s resource, running az once for the whole diagnosis', async () => {
       const expires = Math.floor(Date.now() / 1000) + 3600;
-      fakeAz(`echo "$@" > "${bin}/args"; echo '{"accessToken":"${arm.token}","expiresOn":"2099-01-01 00:00:00.000000","expires_on":${expires},"tokenType":"Bearer"}'`);
+      fakeAz(`echo run >> "${bin}/runs"; echo "$@" > "${bin}/args"; echo '{"accessToken":"${arm.token}","expiresOn":"2099-01-01 00:00:00.000000","expires_on":${expires},"tokenType":"Bearer"}'`);
       const final = await cliDiagnosis();
       ok(final.instance, 'instance');
+      ok(final.health, 'health');
+      ok(final.activity, 'activity');
       ok(final.cluster, 'cluster');
       const args = fs.readFileSync(path.join(bin, 'args'), 'utf8');
       assert.match(args, new RegExp(`--resource ${arm.url.replace(/[.]/g, '\\.')}`));
+      assert.ok(arm.requests.length >= 7, `${arm.requests.length} requests`);
+      assert.equal(azRuns(), 1, 'one az run for four clients and every request');
     });
 
-    it('az missing: install the Azure CLI', async () => {
-      const problem = problemOf((await cliDiagnosis()).instance, 'instance');
+    it('after a 401, az runs once more for all clients', async () => {
+      const expires = Math.floor(Date.now() / 1000) + 3600;
+      fakeAz(`echo run >> "${bin}/runs"; echo '{"accessToken":"${arm.token}","expiresOn":"2099-01-01 00:00:00.000000","expires_on":${expires},"tokenType":"Bearer"}'`);
+      arm.inject({ kind: 'status', status: 401, path: /./, times: 3 });
+      const final = await cliDiagnosis();
+      ok(final.instance, 'instance');
+      ok(final.cluster, 'cluster');
+      assert.equal(azRuns(), 2);
+    });
+
+    it('a tenant setting that is no tenant: wrong tenant (not "install the CLI"), az never runs, said once', async () => {
+      fakeAz(`echo run >> "${bin}/runs"; exit 1`);
+      const backend = createAzureBackend({ httpClient });
+      const credential = backend.cliCredential('not a tenant; rm -rf /');
+      const final = await backend.diagnose({ node: FAILED_CSE_NODE, providerId: providerIdOf(FAILED_CSE_NODE), errors: [], now: Date.now() },
+        credential, settings({ maxRetries: 0 }), () => undefined, new AbortController().signal);
+      const problem = problemOf(final.instance, 'instance');
+      assert.equal(problem.kind, 'wrong-tenant');
+      assert.match(problem.message, /aksNodeRepair\.azure\.tenant \(not a tenant; rm -rf \/\) is not a tenant ID or domain name/);
+      assert.match(problem.nextStep, /Correct the setting aksNodeRepair\.azure\.tenant/);
+      assert.equal(final.signIn?.kind, 'wrong-tenant');
+      assert.equal(azRuns(), 0);
+      assert.equal(arm.requests.length, 0);
+    });
+
+    it('az missing: install the Azure CLI, said once for the diagnosis', async () => {
+      const final = await cliDiagnosis();
+      const problem = problemOf(final.instance, 'instance');
       assert.equal(problem.kind, 'cli-missing');
       assert.match(problem.nextStep, /Install the Azure CLI/);
+      assert.deepEqual(final.signIn, problem);
     });
 
-    it('az logged out: run `az login`', async () => {
-      fakeAz(`echo "ERROR: Please run 'az login' to setup account." >&2; exit 1`);
-      const problem = problemOf((await cliDiagnosis()).instance, 'instance');
+    it('az logged out: run `az login`; az asked once', async () => {
+      fakeAz(`echo run >> "${bin}/runs"; echo "ERROR: Please run 'az login' to setup account." >&2; exit 1`);
+      const final = await cliDiagnosis();
+      const problem = problemOf(final.instance, 'instance');
       assert.equal(problem.kind, 'not-signed-in');
       assert.match(problem.nextStep, /az login/);
+      assert.equal(final.signIn?.kind, 'not-signed-in');
+      assert.equal(azRuns(), 1);
     });
 
     it('az signed in elsewhere: the wrong tenant', async () => {
@@ -431,6 +634,7 @@ describe('Azure backend against the ARM stand-in (real @azure/* clients)', funct
       const problem = problemOf((await cliDiagnosis('00000000-0000-0000-0000-000000000001')).cluster, 'cluster');
       assert.equal(problem.kind, 'wrong-tenant');
       assert.match(problem.nextStep, /az login --tenant 00000000-0000-0000-0000-000000000001/);
+      assert.match(problem.nextStep, /correct the setting aksNodeRepair\.azure\.tenant/);
     });
   });
 });

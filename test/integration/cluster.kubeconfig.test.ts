@@ -5,7 +5,7 @@ import * as path from 'node:path';
 
 import { backend } from '../../src/cluster/clusterBackend';
 import type { ConnectionProblem, KubeconfigOptions } from '../../src/cluster/clusterTypes';
-import { redact } from '../../src/cluster/redact';
+import { redact } from '../../src/domain/redact';
 import { connect, Connected, execUser, startTestCluster, TestCluster, waitForState } from './clusterHelpers';
 
 function problemOf(options: KubeconfigOptions): ConnectionProblem {

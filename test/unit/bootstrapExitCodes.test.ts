@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { describeExitCode, EXIT_CODE_SCAN_LIMIT, knownExitCodes, readExitCode } from '../../src/domain/bootstrapExitCodes';
+import {
+  describeExitCode, EXIT_CODE_SCAN_LIMIT, extensionExitCode, isBootstrapExtension, knownExitCodes, readExitCode,
+} from '../../src/domain/bootstrapExitCodes';
 
 const CSE_50 = 'Enable failed: failed to execute command: command terminated with exit status=50\n[stdout]\n'
   + '{ "ExitCode": "50", "Output": "Fri Dec  3 09:40:01 UTC 2026,aks-nodepool1-12345678-vmss000003\\nConnection to mcr.microsoft.com 443 port [tcp/https] failed", "Error": "", "ExecDuration": "140" }\n[stderr]\n';
@@ -61,5 +63,26 @@ describe('bootstrapExitCodes', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       assert.ok(ms < 100, `${ms} ms`);
     }
+  });
+
+  it('knows AKS\'s bootstrap extension by its name and, when given, its type', () => {
+    for (const name of ['vmssCSE', 'VMSSCSE', 'cse-agent-0', 'cse-agent-12', 'cse-master-0']) {
+      assert.equal(isBootstrapExtension(name), true, name);
+    }
+    for (const type of ['Microsoft.Azure.Extensions.CustomScript', 'CustomScript', 'Microsoft.Compute.CustomScriptExtension', 'CustomScriptExtension', '']) {
+      assert.equal(isBootstrapExtension('vmssCSE', type), true, type);
+    }
+    for (const name of ['AKSLinuxBilling', 'aks-linux-CSE', 'vmssCSE2', 'my-vmssCSE', 'cse-agent', 'cse-agent-x', 'cse-worker-0', '']) {
+      assert.equal(isBootstrapExtension(name), false, name);
+    }
+    assert.equal(isBootstrapExtension('vmssCSE', 'Microsoft.Azure.Monitor.AzureMonitorLinuxAgent'), false);
+  });
+
+  it('reads the exit code of the bootstrap extension only', () => {
+    assert.equal(extensionExitCode({ name: 'vmssCSE', type: 'Microsoft.Azure.Extensions.CustomScript', message: CSE_50 }), 50);
+    assert.equal(extensionExitCode({ name: 'cse-agent-0', message: 'exit status=51' }), 51);
+    assert.equal(extensionExitCode({ name: 'my-script', type: 'Microsoft.Azure.Extensions.CustomScript', message: CSE_50 }), undefined);
+    assert.equal(extensionExitCode({ name: 'vmssCSE', message: 'no code here' }), undefined);
+    assert.equal(extensionExitCode({ name: 'vmssCSE', exitCode: 52, message: CSE_50 }), 52, 'the backend\'s reading wins');
   });
 });

@@ -69,6 +69,20 @@ describe('diagnosisMarkdown', () => {
     assert.match(md, /sig=\[redacted\]/);
     assert.match(md, /No findings\./);
   });
+
+  it('masks a token before cutting a long value, and client secrets in URLs', () => {
+    const jwt = `eyJ${'a'.repeat(600)}.eyJ${'b'.repeat(600)}.${'c'.repeat(100)}`;
+    const d = diagnosis({ extensions: ok([{ name: 'x', message: `${'m'.repeat(500)} ${jwt}` }]), health: ok({ summary: 'see https://login.example/t?client_secret=s3cr3t~x&y=1' }) });
+    const md = diagnosisToMarkdown(d, []);
+    assert.ok(!md.includes('eyJaaaa'), 'no part of the token survives the cut');
+    assert.ok(!md.includes('s3cr3t'));
+    assert.match(md, /client_secret=\[redacted\]&y=1/);
+  });
+
+  it('reads an exit code from the bootstrap extension only', () => {
+    const d = diagnosis({ extensions: ok([{ name: 'my-script', type: 'Microsoft.Azure.Extensions.CustomScript', message: 'exit status=50' }]) });
+    assert.doesNotMatch(diagnosisToMarkdown(d, []), /Exit code/);
+  });
 });
 
 /** The Markdown with code spans and fenced blocks removed, as a renderer would see its inline text. */

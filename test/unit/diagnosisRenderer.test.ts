@@ -9,7 +9,7 @@ import {
   OPENABLE_SETTINGS, REGIONS, renderDiagnosisPage, renderRegions, updateMessage,
 } from '../../src/diagnosis/diagnosisRenderer';
 import { isBusy, type DiagnosisView } from '../../src/diagnosis/diagnosisView';
-import { escapeHtml } from '../../src/diagnosis/htmlParts';
+import { escapeHtml } from '../../src/domain/html';
 import { fixFor } from '../../src/diagnosis/problemBox';
 
 const REPO_ROOT = path.resolve(__dirname, '../../..');
@@ -223,6 +223,7 @@ describe('diagnosisRenderer', () => {
       const server = renderRegions(view(complete({ instance: section(problem('server', { status: 503 })) })));
       assert.match(server.instance, /data-action="refresh">Try Again</);
       assert.equal(fixFor(problem('forbidden'), 'vscode'), undefined);
+      assert.ok(!OPENABLE_SETTINGS.includes('aksNodeRepair.azure.logAnalyticsEndpoint'), 'no fix opens the unused Log Analytics setting');
       // Every setting a button opens is one the panel agrees to open.
       for (const kind of ['cli-missing', 'wrong-tenant', 'refused-host'] as const) {
         const setting = /data-setting="([^"]+)"/.exec(fixFor(problem(kind), 'vscode')!.attrs)![1];
@@ -242,6 +243,60 @@ describe('diagnosisRenderer', () => {
       assert.match(html, /Nothing could be read from Azure\./);
     });
 
+    it('a sign-in every section hit: one problem at the top with its fix, a line in each section', () => {
+      const signIn = problem('not-signed-in', { message: 'You are not signed in to Azure.' });
+      const failed = { state: 'error', problem: signIn } as const;
+      const d = complete({ instance: failed, extensions: failed, health: failed, activity: failed, cluster: failed, signIn });
+      const html = renderDiagnosisPage(view(d), resources);
+      assert.match(html, /<div id="problem" aria-live="assertive"><div class="problem kind-not-signed-in page-problem"/);
+      assert.equal((html.match(/data-action="signIn"/g) ?? []).length, 1, 'one "Sign in to Azure" on the page');
+      assert.equal((html.match(/You are not signed in to Azure\./g) ?? []).length, 1);
+      const r = renderRegions(view(d));
+      for (const id of ['instance', 'extensions', 'health', 'activity', 'cluster'] as const) {
+        assert.match(r[id], /Not read: signing in to Azure failed \(see the problem above\)\./, id);
+      }
+      // A section that failed for another reason still shows its own problem.
+      const mixed = renderRegions(view({ ...d, health: { state: 'error', problem: problem('forbidden', { status: 403 }) } }));
+      assert.match(mixed.health, /message for forbidden/);
+      const cli = renderDiagnosisPage(view(d, { credential: 'azureCli' }), resources);
+      assert.equal((cli.match(/data-text="az login"/g) ?? []).length, 1, 'one "Copy az login"');
+    });
+
+    it('the Azure client that did not load is said as such, with its next step and no sign-in button', () => {
+      const p: AzureProblem = { kind: 'unknown', message: 'The Azure client could not be loaded.', nextStep: 'Reinstall the extension.' };
+      const html = renderDiagnosisPage(view(complete(), { problem: p }), resources);
+      assert.match(html, /The Azure client could not be loaded\./);
+      assert.match(html, /<strong>Next step:<\/strong> Reinstall the extension\./);
+      assert.doesNotMatch(html, /data-action="signIn"|Install the Azure CLI/);
+    });
+
+    it('names the instance section after what the node runs on', () => {
+      assert.match(renderDiagnosisPage(view(complete()), resources), /<h2 id="h-instance">Scale set instance<\/h2>/);
+      const vmId = `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Compute/virtualMachines/aks-agentpool-1-0`;
+      const vm = complete({ target: { ok: true, target: { kind: 'vm', subscriptionId: SUB, resourceGroup: RG, vmName: 'aks-agentpool-1-0', resourceId: vmId } } });
+      assert.match(renderDiagnosisPage(view(vm), resources), /<h2 id="h-instance">Virtual machine<\/h2>/);
+      // The heading is a region too: a panel opened before the target was known gets it in the update.
+      assert.equal(updateMessage(view(vm)).regions['h-instance'], 'Virtual machine');
+    });
+
+    it('the Activity Log says the window it read', () => {
+      const window = { from: Date.UTC(2026, 10, 28, 9, 0), to: Date.UTC(2026, 11, 1, 14, 2) };
+      const none = renderRegions(view(complete({ activity: { state: 'ok', value: [] }, activityWindow: window })));
+      assert.match(none.activity, /since 2026-11-28 09:00:00 UTC\./);
+      const some = renderRegions(view(complete({ activityWindow: window })));
+      assert.match(some.activity, /Operations from 2026-11-28 09:00:00 UTC to 2026-12-01 14:02:00 UTC, newest first\./);
+      // Without a window (an older diagnosis): 24 h before the run started.
+      assert.match(renderRegions(view(complete({ activity: { state: 'ok', value: [] } }))).activity, /since 2026-11-30 14:02:00 UTC\./);
+    });
+
+    it('says when the node has left the cluster', () => {
+      const r = renderRegions(view(complete(), { nodeLeft: true }));
+      assert.match(r.target, /class="notice node-left"/);
+      assert.match(r.target, /no longer in the watched cluster/);
+      assert.match(r.target, new RegExp(VM_ID.replace(/[/.]/g, '\\$&')), 'and still shows the resource it reads');
+      assert.doesNotMatch(renderRegions(view(complete())).target, /node-left/);
+    });
+
     it('a providerID that does not parse is shown as it is', () => {
       const r = renderRegions(view(complete({ providerId: 'azure:///bogus', target: { ok: false, raw: 'azure:///bogus', reason: 'not a VM' } })));
       assert.match(r.target, /does not lead to an Azure VM: not a VM\./);
@@ -256,7 +311,9 @@ describe('diagnosisRenderer', () => {
       assert.match(r.findings, /<h3 id="finding-0"><span class="badge severity-error">error<\/span> The node bootstrap failed/);
       assert.match(r.findings, /<button type="button" class="copy" data-action="copyCode" aria-label="Copy the command">Copy<\/button>/);
       assert.match(r.findings, /<code>az vmss reimage -g mc_rg-aks-demo_aks-demo_westeurope/);
-      assert.match(r.findings, /<a href="#" class="guidance-link" data-action="guidance" data-entry="VMExtensionProvisioningError" data-code="VMExtensionProvisioningError">Open the guidance for VMExtensionProvisioningError<\/a>/);
+      // The link names the finding by index only: the panel opens the entry its own finding names.
+      assert.match(r.findings, /<a href="#" class="guidance-link" data-action="guidance" data-finding="0">Open the guidance for VMExtensionProvisioningError<\/a>/);
+      assert.doesNotMatch(r.findings, /data-entry=|data-code=/);
       assert.equal((r.findings.match(/data-action="copyCode"/g) ?? []).length, 1, 'no copy button without a command');
     });
 
@@ -298,7 +355,7 @@ describe('diagnosisRenderer', () => {
     });
 
     it('keeps attribute values quoted and closed', () => {
-      assert.match(html, /data-entry="&lt;img src=x onerror=&quot;alert\(1\)&quot;&gt;/);
+      assert.match(html, /data-action="guidance" data-finding="0">/);
       // Every quote in the rendered text is an entity: no attribute can be broken out of.
       for (const m of [...html.matchAll(/<[a-zA-Z][^>]*>/g), ...failed.matchAll(/<[a-zA-Z][^>]*>/g)]) {
         assert.equal((m[0].match(/"/g) ?? []).length % 2, 0, m[0]);

@@ -108,11 +108,57 @@ describe('findings', () => {
     const f = only(findingsFor(diagnosis({ activity }), [seen('TooManyVMRedeploymentRequests', 'redeploy')], NOW), 'TooManyVMRedeploymentRequests');
     assert.match(f.evidence, /2 redeploys/);
     assert.match(f.evidence, /2026-12-03 09:10:00 UTC to 2026-12-03 09:30:00 UTC/);
-    assert.match(f.command ?? '', /^az monitor activity-log list --resource-id \/subscriptions\/.+--offset 24h --query '\[\?contains\(operationName.value, '\\''redeploy'\\''\)\]/);
+    // Without a window from the backend: the 24 hours before the diagnosis, for the instance and its scale set.
+    const range = '--start-time 2026-12-02T09:59:55Z --end-time 2026-12-03T10:00:00Z --max-events 1000';
+    const query = `--query '[?contains(operationName.value, '\\''redeploy'\\'')]`;
+    const [instanceCmd, scaleSetCmd, ...more] = (f.command ?? '').split('; ');
+    assert.equal(more.length, 0);
+    assert.ok(instanceCmd.startsWith(`az monitor activity-log list --resource-id ${INSTANCE_ID} ${range} ${query}`), instanceCmd);
+    assert.ok(scaleSetCmd.startsWith(`az monitor activity-log list --resource-id ${INSTANCE_ID.replace(/\/virtualMachines\/3$/, '')} ${range} ${query}`), scaleSetCmd);
+    assert.match(instanceCmd, /-o table$/);
+    assert.doesNotMatch(f.command ?? '', /--offset/);
     const none = only(findingsFor(diagnosis(), [seen('TooManyVMRedeploymentRequests')], NOW), 'TooManyVMRedeploymentRequests');
-    assert.match(none.evidence, /no redeploy/);
+    assert.match(none.evidence, /no redeploy of this instance or its scale set from 2026-12-02 09:59:55 UTC to 2026-12-03 10:00:00 UTC/);
     const cannot = only(findingsFor(diagnosis({ activity: forbidden() }), [seen('TooManyVMRedeploymentRequests')], NOW), 'TooManyVMRedeploymentRequests');
     assert.match(cannot.evidence, /The Activity Log could not be read/);
+  });
+
+  it('counts redeploys within the Activity Log window the diagnosis read, and its command reads that window', () => {
+    const activityWindow = { from: NOW - 72 * 3600_000, to: NOW - 3600_000 };
+    const activity = ok([
+      redeploy(NOW - 80 * 3600_000, 'Succeeded', 'before'),
+      redeploy(NOW - 48 * 3600_000, 'Succeeded', 'old'),
+      redeploy(NOW - 30 * 60_000, 'Succeeded', 'after'),
+      redeploy(NOW - 2 * 3600_000, 'Started', 'c1', { resourceId: INSTANCE_ID.replace(/\/virtualMachines\/3$/, ''), operation: 'Microsoft.Compute/virtualMachineScaleSets/redeploy/action' }),
+    ]);
+    const f = only(findingsFor(diagnosis({ activity, activityWindow }), [seen('TooManyVMRedeploymentRequests', 'redeploy')], NOW), 'TooManyVMRedeploymentRequests');
+    assert.match(f.evidence, /2 redeploys of this instance or its scale set, from 2026-12-01 10:00:00 UTC to 2026-12-03 08:00:00 UTC/);
+    assert.equal((f.command ?? '').split('; ').length, 2);
+    for (const cmd of (f.command ?? '').split('; ')) {
+      assert.match(cmd, / --start-time 2026-11-30T10:00:00Z --end-time 2026-12-03T09:00:00Z --max-events 1000 /);
+    }
+    const none = only(findingsFor(diagnosis({ activityWindow }), [seen('TooManyVMRedeploymentRequests')], NOW), 'TooManyVMRedeploymentRequests');
+    assert.match(none.evidence, /no redeploy .* from 2026-11-30 10:00:00 UTC to 2026-12-03 09:00:00 UTC/);
+    // Other codes' Activity Log commands read the same window.
+    const other = only(findingsFor(diagnosis({ activityWindow, extensions: ok([]) }), [seen('SomethingNew')], NOW), 'SomethingNew');
+    assert.match(other.command ?? '', /--start-time 2026-11-30T10:00:00Z --end-time 2026-12-03T09:00:00Z --max-events 1000 --status Failed -o table; /);
+  });
+
+  it('reads the Activity Log of an availability-set VM alone (it has no scale set)', () => {
+    const raw = `azure:///subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/aks-agentpool-1-0`;
+    const f = only(findingsFor(diagnosis({ providerId: raw, target: parseProviderId(raw), extensions: ok([]) }), [seen('SomethingNew')], NOW), 'SomethingNew');
+    assert.equal(f.command, 'az monitor activity-log list --resource-id /subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/aks-agentpool-1-0 '
+      + '--start-time 2026-12-02T09:59:55Z --end-time 2026-12-03T10:00:00Z --max-events 1000 --status Failed -o table');
+  });
+
+  it('treats only AKS\'s bootstrap extension as the bootstrap: a failed user extension is named as it is', () => {
+    const user = { name: 'my-script', type: 'Microsoft.Azure.Extensions.CustomScript', status: 'Provisioning failed', level: 'Error', message: 'exit status=50' };
+    const f = only(findingsFor(diagnosis({ extensions: ok([user]) }), [seen('VMExtensionProvisioningError')], NOW), 'VMExtensionProvisioningError');
+    assert.match(f.title, /my-script/);
+    assert.doesNotMatch(f.title, /bootstrap/i);
+    const legacy = only(findingsFor(diagnosis({ extensions: ok([user, { ...user, name: 'cse-agent-0' }]) }), [seen('VMExtensionProvisioningError')], NOW), 'VMExtensionProvisioningError');
+    assert.match(legacy.title, /Node bootstrap failed: exit code 50/);
+    assert.match(legacy.evidence, /cse-agent-0/);
   });
 
   it('says whether the instance still exists for InvalidParameter (404 = gone)', () => {

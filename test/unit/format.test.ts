@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { formatAge, formatClock, formatDuration, singleLine, truncate } from '../../src/domain/format';
+import { formatAge, formatClock, formatDuration, formatUtc, singleLine, truncate } from '../../src/domain/format';
 
 describe('format', () => {
   it('formats durations with at most two units', () => {
@@ -43,5 +43,13 @@ describe('format', () => {
   it('formats clock times in UTC', () => {
     assert.equal(formatClock(Date.parse('2024-05-14T09:44:43.750Z')), '09:44:43');
     assert.equal(formatClock(undefined), '');
+  });
+
+  it('formats UTC date-times, with the caller\'s word for an unknown one', () => {
+    assert.equal(formatUtc(Date.UTC(2026, 11, 3, 9, 44, 43, 512)), '2026-12-03 09:44:43 UTC');
+    assert.equal(formatUtc(undefined), '');
+    assert.equal(formatUtc(Number.NaN, '?'), '?');
+    assert.equal(formatUtc(9e15, '?'), '?', 'beyond what Date can hold');
+    assert.equal(formatUtc(0), '1970-01-01 00:00:00 UTC');
   });
 });

@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { Catalog } from '../../src/domain/catalog';
 import { parseCatalogEntry, type CatalogEntry } from '../../src/domain/catalogEntry';
 import { loadCatalogFolders } from '../../src/domain/catalogLoader';
-import { GuidanceRenderer, escapeHtml, type GuidanceStrings } from '../../src/guidance/guidanceRenderer';
+import { escapeHtml } from '../../src/domain/html';
+import { GuidanceRenderer, type GuidanceStrings } from '../../src/guidance/guidanceRenderer';
 
 const REPO_ROOT = path.resolve(__dirname, '../../..');
 /** What the panel hands the renderer when VS Code runs in English. */

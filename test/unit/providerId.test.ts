@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { parseProviderId, PROVIDER_ID_MAX_LENGTH, sameResourceGroup } from '../../src/domain/providerId';
+import {
+  parseProviderId, poolFromScaleSet, PROVIDER_ID_MAX_LENGTH, sameResourceGroup, scaleSetResourceId,
+} from '../../src/domain/providerId';
 
 const SUB = '3f2c8a1e-6b7d-4c59-9e0f-2a4b6c8d0e1f';
 const VMSS_PATH = `/subscriptions/${SUB}/resourceGroups/mc_rg-aks_cluster_westeurope/providers/Microsoft.Compute/virtualMachineScaleSets/aks-nodepool1-12345678-vmss/virtualMachines/3`;
@@ -88,6 +90,20 @@ describe('providerId', () => {
     const r = parseProviderId(huge);
     assert.ok(!r.ok);
     assert.ok(r.raw.length < 400, String(r.raw.length));
+  });
+
+  it('reads the pool from AKS\'s scale-set name, and names the scale set of an instance', () => {
+    assert.equal(poolFromScaleSet('aks-nodepool1-12345678-vmss'), 'nodepool1');
+    assert.equal(poolFromScaleSet('AKS-Win1-12345678-VMSS'), 'Win1');
+    for (const other of ['my-vmss', 'aks-nodepool1-vmss', 'aks-toolongpoolname1-1-vmss', 'aks-nodepool1-123-vmss2', '']) {
+      assert.equal(poolFromScaleSet(other), undefined, other);
+    }
+    const vmss = parseProviderId(`azure://${VMSS_PATH}`);
+    assert.ok(vmss.ok);
+    assert.equal(scaleSetResourceId(vmss.target), VMSS_PATH.replace(/\/virtualMachines\/3$/, ''));
+    const vm = parseProviderId(`azure://${VM_PATH}`);
+    assert.ok(vm.ok);
+    assert.equal(scaleSetResourceId(vm.target), undefined);
   });
 
   it('compares resource groups case-insensitively', () => {

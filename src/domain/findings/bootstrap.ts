@@ -1,19 +1,18 @@
 /** VMExtensionProvisioningError: the failed VM extension, and for the bootstrap extension its exit code. */
 import * as l10n from '@vscode/l10n';
-import { describeExitCode, readExitCode } from '../bootstrapExitCodes';
+import { describeExitCode, extensionExitCode, isBootstrapExtension } from '../bootstrapExitCodes';
 import type { ExtensionFacts, Finding, RepairErrorSeen, Section } from '../diagnosis';
 import { guidanceIdFor } from './codes';
 import { joinSentences, quoted, reported, unreadable, unreadableStep } from './evidence';
 import type { Names } from './resourceNames';
 
 function isBootstrap(x: ExtensionFacts): boolean {
-  return /^vmssCSE$/i.test(x.name) || /^cse-(agent|master)-\d+$/i.test(x.name);
+  return isBootstrapExtension(x.name, x.type);
 }
 
 function isFailed(x: ExtensionFacts): boolean {
   return /error/i.test(x.level ?? '') || /fail/i.test(x.status ?? '') || /fail/i.test(x.code ?? '');
 }
-
 
 export function failedBootstrap(section: Section<readonly ExtensionFacts[]>): ExtensionFacts | undefined {
   if (section.state !== 'ok') {
@@ -49,7 +48,7 @@ export function bootstrapFinding(names: Names, e: RepairErrorSeen | undefined): 
       command: names.instanceView(),
     };
   }
-  const exit = ext.exitCode ?? (ext.message ? readExitCode(ext.message) : undefined);
+  const exit = extensionExitCode(ext);
   const status = quoted(ext.status ?? ext.code ?? ext.level);
   if (exit === undefined) {
     return {

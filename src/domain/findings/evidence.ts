@@ -4,19 +4,11 @@
  */
 import * as l10n from '@vscode/l10n';
 import type { ActivityEntry, RepairErrorSeen, Section } from '../diagnosis';
-import { singleLine, truncate } from '../format';
+import { formatUtc, singleLine, truncate } from '../format';
 import type { Names } from './resourceNames';
 
 /** Azure text quoted in a finding: a sentence, not a page. */
 const QUOTED_MAX = 300;
-
-/** `2026-12-03 09:44:43 UTC`. */
-export function utcTime(epochMs: number | undefined): string {
-  if (epochMs === undefined || !Number.isFinite(epochMs) || Math.abs(epochMs) > 8.64e15) {
-    return '?';
-  }
-  return `${new Date(epochMs).toISOString().replace('T', ' ').slice(0, 19)} UTC`;
-}
 
 export function quoted(text: string | undefined): string {
   return truncate(singleLine(text ?? ''), QUOTED_MAX);
@@ -56,7 +48,7 @@ export function reported(e: RepairErrorSeen | undefined): string | undefined {
   if (!e) {
     return undefined;
   }
-  const when = e.seenAt === undefined ? '' : ` (${utcTime(e.seenAt)})`;
+  const when = e.seenAt === undefined ? '' : ` (${formatUtc(e.seenAt, '?')})`;
   const code = e.code ? quoted(e.code) : l10n.t('no error code');
   return e.azureMessage
     ? l10n.t('Auto-repair\'s {0} failed with {1}{2}; Azure said: "{3}".', e.action, code, when, quoted(e.azureMessage))
@@ -71,6 +63,6 @@ export function describeEntry(a: ActivityEntry): string {
   const what = quoted(a.operationLabel ?? a.operation);
   const error = [a.errorCode, a.errorMessage].filter(Boolean).map((t) => quoted(t)).join(': ');
   return error
-    ? l10n.t('{0} {1} at {2}: {3}', what, quoted(a.status ?? ''), utcTime(a.time), error)
-    : l10n.t('{0} {1} at {2}', what, quoted(a.status ?? ''), utcTime(a.time));
+    ? l10n.t('{0} {1} at {2}: {3}', what, quoted(a.status ?? ''), formatUtc(a.time, '?'), error)
+    : l10n.t('{0} {1} at {2}', what, quoted(a.status ?? ''), formatUtc(a.time, '?'));
 }

@@ -8,6 +8,7 @@ import type { Names } from './resourceNames';
 
 export function identityFinding(names: Names, e: RepairErrorSeen): Finding {
   const code = 'ManagedIdentityCredential authentication failed';
+  const base = { code, guidanceId: guidanceIdFor(code) };
   const section = names.diagnosis.cluster;
   const cannot = unreadable(section, l10n.t('The cluster'));
   const id = names.cluster?.kubeletIdentity;
@@ -16,8 +17,7 @@ export function identityFinding(names: Names, e: RepairErrorSeen): Finding {
     : l10n.t('The cluster has no kubelet identity configured.'));
   const t = names.target;
   return {
-    code,
-    guidanceId: guidanceIdFor(code),
+    ...base,
     severity: 'error',
     title: l10n.t('The node\'s managed identity could not authenticate'),
     evidence: joinSentences(reported(e), evidence),

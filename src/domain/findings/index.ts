@@ -21,10 +21,10 @@ import { Names } from './resourceNames';
 /**
  * The findings for a node: one per distinct auto-repair error code it showed (newest first), plus
  * what the evidence shows by itself (a failed bootstrap, a providerID that does not parse) when no
- * error named it. `now` bounds the Activity Log window.
+ * error named it. `now` bounds the Activity Log window when the diagnosis does not give its own.
  */
 export function findingsFor(diagnosis: Diagnosis, errors: readonly RepairErrorSeen[], now: number): Finding[] {
-  const names = new Names(diagnosis);
+  const names = new Names(diagnosis, now);
   const byCode = new Map<string, RepairErrorSeen>();
   const sorted = [...errors].sort((a, b) => (b.seenAt ?? 0) - (a.seenAt ?? 0));
   for (const e of sorted) {
@@ -35,7 +35,7 @@ export function findingsFor(diagnosis: Diagnosis, errors: readonly RepairErrorSe
   }
   const findings: Finding[] = [];
   for (const e of byCode.values()) {
-    findings.push(findingForError(names, e, now));
+    findings.push(findingForError(names, e));
   }
   const covered = new Set([...byCode.values()].map((e) => knownCode(e.code)));
   if (!covered.has('VMExtensionProvisioningError')) {
@@ -50,7 +50,7 @@ export function findingsFor(diagnosis: Diagnosis, errors: readonly RepairErrorSe
   return findings;
 }
 
-function findingForError(names: Names, e: RepairErrorSeen, now: number): Finding {
+function findingForError(names: Names, e: RepairErrorSeen): Finding {
   const known = knownCode(e.code);
   let finding: Finding;
   switch (known) {
@@ -64,7 +64,7 @@ function findingForError(names: Names, e: RepairErrorSeen, now: number): Finding
       finding = redeployFailedFinding(names, e);
       break;
     case 'TooManyVMRedeploymentRequests':
-      finding = tooManyRedeploysFinding(names, e, now);
+      finding = tooManyRedeploysFinding(names, e);
       break;
     case 'InvalidParameter':
       finding = invalidParameterFinding(names, e);
