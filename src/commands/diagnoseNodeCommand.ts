@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import type { DiagnoseRequest } from '../azure/azureTypes';
 import type { RepairErrorSeen } from '../domain/diagnosis';
 import { describeNode } from '../domain/nodeDescription';
-import { assessHealth } from '../domain/nodeHealth';
+import { assessHealth, healthRank } from '../domain/nodeHealth';
+import { repairReasonName } from '../domain/repairMessage';
 import type { RepairTimeline } from '../domain/repairTimeline';
 import { clusterKeyOf, type DiagnosisPanels } from '../diagnosis/diagnosisPanels';
 import type { PanelRequest } from '../diagnosis/diagnosisView';
@@ -49,7 +50,7 @@ export class DiagnoseNodeCommand {
     const fill = (): boolean => {
       const now = Date.now();
       const items = this.session.model.nodes()
-        .map((summary) => ({ summary, rank: rank(assessHealth(summary, now).state) }))
+        .map((summary) => ({ summary, rank: healthRank(assessHealth(summary, now).state) }))
         .sort((a, b) => a.rank - b.rank || a.summary.name.localeCompare(b.summary.name))
         .map(({ summary }) => ({
           label: summary.name,
@@ -119,10 +120,6 @@ export class DiagnoseNodeCommand {
   }
 }
 
-function rank(state: string): number {
-  return state === 'not-ready' ? 0 : state === 'unknown' ? 1 : 2;
-}
-
 /**
  * The request of each run of one node's panel. While the node is in the cluster the panel was
  * opened for, it is read from the model; once the node has left (or the view watches another
@@ -173,7 +170,7 @@ export function repairErrorsOf(timeline: RepairTimeline): RepairErrorSeen[] {
     const azureMessage = step.azureMessage ?? error?.azureMessage;
     return {
       code: step.code,
-      reason: error?.reason ?? `Node${step.action.charAt(0).toUpperCase()}${step.action.slice(1)}Error`,
+      reason: error?.reason ?? repairReasonName(step.action, 'error'),
       action: step.action,
       seenAt: step.failed ?? step.lastSeen,
       ...(azureMessage ? { azureMessage } : {}),

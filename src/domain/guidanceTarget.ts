@@ -4,9 +4,8 @@
  * hovers and commands; the lazy guidance bundle renders it but does not own it.
  */
 
-import { capitalize } from './format';
 import type { RepairEventRecord } from './repairEvent';
-import { AZURE_MESSAGE_MAX } from './repairMessage';
+import { AZURE_MESSAGE_MAX, repairReasonName } from './repairMessage';
 import type { RepairStep, RepairTimeline } from './repairTimeline';
 
 /** Where the guidance was opened from; all of it is untrusted text. */
@@ -43,7 +42,7 @@ export function stepGuidance(node: string, step: RepairStep): GuidanceTarget {
   if (error) {
     return { id: step.code ?? error.reason, context: withAzureMessage({ ...eventGuidance(node, error).context, code: step.code }, step.azureMessage) };
   }
-  const reason = `Node${capitalize(step.action)}Error`;
+  const reason = repairReasonName(step.action, 'error');
   return { id: step.code ?? reason, context: withAzureMessage({ node, reason, code: step.code }, step.azureMessage) };
 }
 

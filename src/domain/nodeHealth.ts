@@ -38,3 +38,8 @@ export function assessHealth(node: NodeSummary, now: number): NodeHealth {
   }
   return health;
 }
+
+/** Sort order for lists of nodes: NotReady first, then Unknown, then Ready. */
+export function healthRank(state: NodeHealthState | undefined): number {
+  return state === 'not-ready' ? 0 : state === 'unknown' ? 1 : 2;
+}

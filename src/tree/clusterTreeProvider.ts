@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { healthRank } from '../domain/nodeHealth';
 import type { NodeSummary } from '../domain/nodeProjection';
 import { contextValue, ItemTokens } from '../ids';
 import type { ClusterSession } from '../session/clusterSession';
@@ -78,7 +79,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
       case 'pool':
         return (frame.pool(element.name)?.nodes ?? [])
           .filter((n) => this.matches(n, frame))
-          .map((n) => ({ n, rank: healthRank(frame, n.name) }))
+          .map((n) => ({ n, rank: healthRank(frame.node(n.name).health?.state) }))
           .sort((a, b) => a.rank - b.rank || a.n.name.localeCompare(b.n.name))
           .map(({ n }): TreeNode => ({ kind: 'node', name: n.name }));
       case 'node': {
@@ -189,9 +190,4 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   dispose(): void {
     this.changed.dispose();
   }
-}
-
-function healthRank(frame: TreeFrame, name: string): number {
-  const state = frame.node(name).health?.state;
-  return state === 'not-ready' ? 0 : state === 'unknown' ? 1 : 2;
 }
