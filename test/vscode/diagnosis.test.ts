@@ -12,6 +12,7 @@ import { assessHealth } from '../../src/domain/nodeHealth';
 import { projectNode } from '../../src/domain/nodeProjection';
 import { nodeItem } from '../../src/tree/nodeItems';
 import type { TreeNode } from '../../src/tree/treeNodes';
+import { until } from './waitFor';
 
 const EXTENSION_ID = 'aks-node-repair.aks-node-repair';
 const COMMAND = 'aksNodeRepair.diagnoseNode';
@@ -20,25 +21,6 @@ interface Api {
   nodesTree: { getChildren(element?: TreeNode): TreeNode[]; getTreeItem(element: TreeNode): vscode.TreeItem };
   diagnoses: DiagnosisPanels;
   isAzureClientLoaded(): boolean;
-}
-
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = probe();
-      if (value !== undefined && value !== false) {
-        return value;
-      }
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`Timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 function diagnosisTabs(): vscode.Tab[] {

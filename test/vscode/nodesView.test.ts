@@ -9,6 +9,7 @@ import { SIMULATED_CONTEXT, SIMULATED_NODES, startSimulatedCluster, type Simulat
 import { RepairNotifier } from '../../src/notifications/repairNotifier';
 import { ClusterSession } from '../../src/session/clusterSession';
 import type { TreeNode } from '../../src/tree/treeNodes';
+import { until } from './waitFor';
 
 /** globalState for a second session in the test. */
 class MemoryMemento implements vscode.Memento {
@@ -23,25 +24,6 @@ const EXTENSION_ID = 'aks-node-repair.aks-node-repair';
 interface Tree {
   getChildren(element?: TreeNode): TreeNode[];
   getTreeItem(element: TreeNode): vscode.TreeItem;
-}
-
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = probe();
-      if (value !== undefined && value !== false) {
-        return value;
-      }
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`Timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 function label(item: vscode.TreeItem): string {
