@@ -47,10 +47,7 @@ describe('ui: Diagnose Node in Azure, as an operator uses it', () => {
     const nodeRow = row(node);
     await nodeRow.waitFor({ state: 'visible', timeout: 30_000 });
     await page.mouse.move(1000, 800);
-    await nodeRow.click({ button: 'right' });
-    const item = page.locator('.context-view .action-item', { hasText: 'Diagnose Node in Azure' }).first();
-    await item.waitFor({ state: 'visible', timeout: 10_000 });
-    await item.click();
+    await wb!.contextMenu(nodeRow, 'Diagnose Node in Azure');
 
     await page.locator('.tab', { hasText: `Azure: ${node}` }).first().waitFor({ state: 'visible', timeout: 20_000 });
     const view = wb!.webview();

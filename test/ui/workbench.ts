@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
+import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
 import { launchChromium } from '../harness/browser';
 import { REPO_ROOT, RunningCodeServer, runtimePaths, startCodeServer, writeMachineSettings } from '../harness/codeServer';
 
@@ -155,6 +155,28 @@ export class Workbench {
     await this.page.mouse.down();
     await this.page.mouse.move(bar.x + width, y, { steps: 5 });
     await this.page.mouse.up();
+  }
+
+  /**
+   * Right-clicks `row` and picks `item` from its context menu. The workbench can drop a right-click
+   * that lands while it is still re-laying out the tree (after a sash drag or a live refresh), so a
+   * menu that has not opened is dismissed and the right-click repeated, as a person would.
+   */
+  async contextMenu(row: Locator, item: string): Promise<void> {
+    const entry = this.page.getByRole('menuitem', { name: item, exact: true }).first();
+    for (let attempt = 1; ; attempt++) {
+      await row.click({ button: 'right' });
+      try {
+        await entry.waitFor({ state: 'visible', timeout: 5_000 });
+        break;
+      } catch (err) {
+        if (attempt === 4) {
+          throw err;
+        }
+        await this.page.keyboard.press('Escape');
+      }
+    }
+    await entry.click();
   }
 
   /** The content frame of the visible webview panel (code-server nests it in two iframes). */
