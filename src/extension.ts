@@ -15,6 +15,7 @@ import { GuidancePanel } from './guidance/guidancePanel';
 import { ErrorCodeHoverProvider, HOVER_SELECTOR } from './hover/errorCodeHoverProvider';
 import { CommandIds, LOG_CHANNEL_NAME } from './ids';
 import { RepairNotifier } from './notifications/repairNotifier';
+import { AzureSession } from './session/azureSession';
 import { ClusterSession } from './session/clusterSession';
 import { RepairStatusBar } from './statusBar/repairStatusBar';
 import { ErrorCodeTerminalLinkProvider } from './terminal/errorCodeTerminalLinkProvider';
@@ -48,7 +49,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const guidance = new GuidancePanel(context.extensionUri, catalog, log);
   const session = new ClusterSession(context.globalState, log);
   // Panels and tooltip notes belong to the cluster they were read for: keyed by context and server.
-  const diagnoses = new DiagnosisPanels(context.extensionUri, log, undefined, () => clusterKeyOf(session.identity));
+  const azure = new AzureSession(log);
+  const diagnoses = new DiagnosisPanels(context.extensionUri, log, azure, () => clusterKeyOf(session.identity));
   const view = new ClusterView(session, context.workspaceState, (node) => diagnoses.noteFor(node));
   const commands = new CommandManager();
   commands.register(
@@ -87,7 +89,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     isClusterClientLoaded: () => session.isBackendLoaded,
     nodesTree: view.provider,
     diagnoses,
-    isAzureClientLoaded: () => diagnoses.isBackendLoaded,
+    isAzureClientLoaded: () => azure.isBackendLoaded,
   };
 }
 

@@ -16,6 +16,18 @@ export const CommandIds = {
   copyEventsCommand: 'aksNodeRepair.copyEventsCommand',
   explainNode: 'aksNodeRepair.explainNode',
   diagnoseNode: 'aksNodeRepair.diagnoseNode',
+  createSupportReport: 'aksNodeRepair.createSupportReport',
+  showRepairHistory: 'aksNodeRepair.showRepairHistory',
+  copyContainerInsightsQuery: 'aksNodeRepair.copyContainerInsightsQuery',
+  clearRepairHistory: 'aksNodeRepair.clearRepairHistory',
+  cordonNode: 'aksNodeRepair.cordonNode',
+  uncordonNode: 'aksNodeRepair.uncordonNode',
+  drainNode: 'aksNodeRepair.drainNode',
+  restartNodeVm: 'aksNodeRepair.restartNodeVm',
+  reimageNodeVm: 'aksNodeRepair.reimageNodeVm',
+  redeployNodeVm: 'aksNodeRepair.redeployNodeVm',
+  deleteNodeMachine: 'aksNodeRepair.deleteNodeMachine',
+  findErrorsInFile: 'aksNodeRepair.findErrorsInFile',
   /** Internal (not contributed): shows a node in the Nodes view, clearing a filter that hides it. */
   revealNode: 'aksNodeRepair.revealNode',
   /** Internal: filters the Nodes view to nodes with repair activity and shows the first named. */
@@ -25,6 +37,8 @@ export const CommandIds = {
 export const ViewIds = {
   container: 'aksNodeRepair',
   nodes: 'aksNodeRepair.nodes',
+  /** "Find Auto-Repair Errors in File" results (shown once the command has run). */
+  fileErrors: 'aksNodeRepair.fileErrors',
 } as const;
 
 /** The command VS Code registers for focusing a contributed view. */
@@ -41,6 +55,11 @@ export const Settings = {
   azureTenant: 'azure.tenant',
   azureResourceManagerEndpoint: 'azure.resourceManagerEndpoint',
   azureLogAnalyticsEndpoint: 'azure.logAnalyticsEndpoint',
+  historyRetentionDays: 'history.retentionDays',
+  containerInsightsWorkspaceId: 'containerInsights.workspaceId',
+  containerInsightsDays: 'containerInsights.days',
+  /** machine-overridable: read-only set-ups hide every node action. */
+  actionsEnabled: 'actions.enabled',
 } as const;
 
 /** Values of `aksNodeRepair.azure.credential`. */
@@ -56,6 +75,8 @@ export const ContextKeys = {
   connection: 'aksNodeRepair.connection',
   /** The Nodes view has a filter on (shows "Clear Node Filter"). */
   filtered: 'aksNodeRepair.filtered',
+  /** The "Auto-Repair Errors in File" view has results to show. */
+  fileErrorsShown: 'aksNodeRepair.fileErrors.shown',
 } as const;
 
 export const MementoKeys = {
@@ -80,6 +101,10 @@ export const ItemTokens = {
   goneNode: 'goneNode',
   /** Has an auto-repair error to explain. */
   explainable: 'explainable',
+  /** A node with `spec.unschedulable` (Cordon / Uncordon pick on it). */
+  cordoned: 'cordoned',
+  /** A row that comes from the local history or Container Insights, not from the cluster now. */
+  recorded: 'recorded',
   step: 'step',
   failed: 'failed',
   event: 'event',
@@ -97,6 +122,9 @@ export const DIAGNOSIS_PANEL_TYPE = 'aksNodeRepair.diagnosis';
 
 /** The guidance panel's page listing every catalog entry. */
 export const GUIDANCE_INDEX_ID = '__index__';
+
+/** The "Show Repair History" panel (one per cluster). */
+export const HISTORY_PANEL_TYPE = 'aksNodeRepair.history';
 
 export const LOG_CHANNEL_NAME = 'AKS Node Auto-Repair';
 export const STATUS_BAR_ID = 'aksNodeRepair.status';

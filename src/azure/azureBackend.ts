@@ -16,6 +16,11 @@ export function createAzureBackend(options: DiagnoseOptions = {}): AzureBackend 
   return {
     diagnose: (request, credential, settings, onUpdate, signal) => diagnose(request, credential, settings, onUpdate, signal, options),
     cliCredential: (tenant) => createCliCredential(tenant),
+    // TODO(issue 11, helper "azure-actions"): the instance operations and deleteMachines.
+    runInstanceOperation: () => Promise.reject(new Error('not built yet')),
+    deleteMachine: () => Promise.reject(new Error('not built yet')),
+    // TODO(issue 10, helper "insights"): KubeEvents from the cluster's workspace.
+    readContainerInsights: () => Promise.reject(new Error('not built yet')),
     setL10nBundle(contents: Record<string, string> | undefined): void {
       if (contents) {
         l10n.config({ contents });

@@ -4,7 +4,8 @@
  * import, and no runtime import of any @azure package here: types only.
  */
 import type { TokenCredential } from '@azure/core-auth';
-import type { Diagnosis, RepairErrorSeen } from '../domain/diagnosis';
+import type { AzureProblem, Diagnosis, RepairErrorSeen } from '../domain/diagnosis';
+import type { RecordedEvent } from '../domain/history';
 
 export type { TokenCredential };
 
@@ -25,6 +26,68 @@ export interface AzureSettings {
   readonly retryBaseDelayMs?: number;
   /** Refused hosts, retries and sign-in refreshes are logged here (hosts and codes only). */
   readonly log?: AzureLogger;
+  /** `https://api.loganalytics.io` by default (without `/v1`); Log Analytics tokens go to this host only. */
+  readonly logAnalyticsEndpoint?: string;
+  /** How often a long-running operation is polled when Azure names no `Retry-After`. Default 5 s. */
+  readonly pollIntervalMs?: number;
+}
+
+// ---------------------------------------------------------------- node VM actions (issue "Act on a node")
+
+/** The scale-set instance operations auto-repair itself uses. */
+export type InstanceOperation = 'restart' | 'reimage' | 'redeploy';
+
+export interface InstanceOperationRequest {
+  readonly node: string;
+  /** `spec.providerID` of a VMSS node (an availability-set VM is refused with a problem). */
+  readonly providerId: string;
+  readonly operation: InstanceOperation;
+}
+
+export interface DeleteMachineRequest {
+  readonly node: string;
+  readonly providerId: string;
+  /** The agent pool (label `kubernetes.azure.com/agentpool`); the machine name is the node name. */
+  readonly pool: string;
+}
+
+/** While a long-running operation runs: Azure's status text as polled (`InProgress` …). */
+export interface OperationProgress {
+  readonly status: string;
+  readonly elapsedMs: number;
+}
+
+export type OperationResult =
+  | { readonly ok: true; readonly status: string; readonly elapsedMs: number; readonly resourceId: string }
+  /** `problem.code` is Azure's error code (guidance is looked up by it); `problem.message` Azure's text. */
+  | { readonly ok: false; readonly problem: AzureProblem; readonly elapsedMs: number; readonly resourceId?: string };
+
+// ---------------------------------------------------------------- Container Insights (issue "Evidence past the hour")
+
+export interface InsightsRequest {
+  /** A providerID of one of the cluster's nodes: finds the subscription and the managed cluster. */
+  readonly providerId: string;
+  /** The node asked about; undefined for the whole cluster. */
+  readonly node?: string;
+  /** `aksNodeRepair.containerInsights.workspaceId`: a workspace GUID or resource ID; empty to discover. */
+  readonly workspace?: string;
+  /** 1..90. */
+  readonly days: number;
+  /** Epoch ms. */
+  readonly now: number;
+}
+
+export interface InsightsResult {
+  /** `KubeEvents` rows about nodes, as events with origin `containerInsights`. */
+  readonly events: readonly RecordedEvent[];
+  /** The workspace read, and how it was found. */
+  readonly workspace?: { readonly customerId: string; readonly resourceId?: string; readonly foundBy: 'setting' | 'omsagent' | 'dataCollectionRule' };
+  /** False when only Warning rows came back, so Normal events (Start/End) are not collected (`collect_all_kube_events`). */
+  readonly normalEventsCollected?: boolean;
+  /** Some rows came back, but Log Analytics reported a partial failure. */
+  readonly partial?: AzureProblem;
+  /** Nothing could be read (no workspace, no permission, throttled …). */
+  readonly problem?: AzureProblem;
 }
 
 export interface DiagnoseRequest {
@@ -54,6 +117,24 @@ export interface AzureBackend {
     onUpdate: (diagnosis: Diagnosis) => void,
     signal: AbortSignal,
   ): Promise<Diagnosis>;
+  /** Restart, reimage or redeploy one scale-set instance; resolves when the operation ends. Never rejects. */
+  runInstanceOperation(
+    request: InstanceOperationRequest,
+    credential: TokenCredential,
+    settings: AzureSettings,
+    onProgress: (progress: OperationProgress) => void,
+    signal: AbortSignal,
+  ): Promise<OperationResult>;
+  /** Removes one machine from its pool (agent pool `deleteMachines`) so the pool replaces it. Never rejects. */
+  deleteMachine(
+    request: DeleteMachineRequest,
+    credential: TokenCredential,
+    settings: AzureSettings,
+    onProgress: (progress: OperationProgress) => void,
+    signal: AbortSignal,
+  ): Promise<OperationResult>;
+  /** Reads the cluster's `KubeEvents` about nodes from its Log Analytics workspace. Never rejects. */
+  readContainerInsights(request: InsightsRequest, credential: TokenCredential, settings: AzureSettings, signal: AbortSignal): Promise<InsightsResult>;
   /** The Azure CLI's account (`az account get-access-token`), optionally for one tenant. */
   cliCredential(tenant?: string): TokenCredential;
   /** Loads the display language's strings into this bundle's copy of @vscode/l10n. */

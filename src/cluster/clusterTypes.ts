@@ -89,6 +89,8 @@ export interface ClusterConnection {
   start(): void;
   /** Relist now and reset the backoff; re-reads the kubeconfig. */
   refresh(): void;
+  /** Node actions with this connection's credentials; the problem when it has none (kubeconfig failed). */
+  actions(): NodeActions | { readonly problem: ActionProblem };
   dispose(): void;
 }
 
@@ -104,4 +106,90 @@ export interface ClusterBackend {
   setL10nBundle(contents: Record<string, string> | undefined): void;
   readKubeconfig(options: KubeconfigOptions): KubeconfigResult;
   connect(options: ConnectOptions): ClusterConnection;
+}
+
+// ---------------------------------------------------------------- node actions (issue "Act on a node")
+
+/** A node as the server has it right now, read again just before an action runs. */
+export interface NodeFacts {
+  readonly name: string;
+  readonly uid: string;
+  readonly providerID?: string;
+  readonly unschedulable: boolean;
+  readonly resourceVersion?: string;
+}
+
+export type ActionProblemKind =
+  | 'forbidden' | 'not-found' | 'conflict' | 'unauthorized' | 'unreachable' | 'timeout' | 'server-error' | 'cancelled' | 'unknown';
+
+/** Why an action (or one of its requests) failed, with what to do about it. */
+export interface ActionProblem {
+  readonly kind: ActionProblemKind;
+  /** One line, for a notification. */
+  readonly message: string;
+  readonly nextStep: string;
+  readonly status?: number;
+  /** For a 403: the RBAC verb and resource that is missing, e.g. `patch nodes` or `create pods/eviction`. */
+  readonly permission?: string;
+  /** Longer, for the log; secrets redacted. */
+  readonly detail?: string;
+}
+
+/** Actions never reject: a failure is a value with its fix. */
+export type ActionResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: ActionProblem };
+
+export interface PodRef {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+export interface DrainOptions {
+  /** Passed to each eviction's DeleteOptions; default each pod's own grace period. */
+  readonly gracePeriodSeconds?: number;
+  /** The whole drain gives up after this long, reporting what remains. Default 5 minutes. */
+  readonly timeoutMs?: number;
+  /** First wait after a 429 (PodDisruptionBudget) answer; doubled up to 10 s. Default 1 s. */
+  readonly retryDelayMs?: number;
+}
+
+/** One pod's progress through a drain. */
+export interface DrainProgress {
+  readonly pod: PodRef;
+  readonly state: 'evicting' | 'blocked' | 'evicted' | 'failed';
+  /** `blocked`: the PodDisruptionBudget the server named, when it did. */
+  readonly budget?: string;
+  /** The server's message for `blocked` or `failed` (untrusted text). */
+  readonly message?: string;
+  /** Pods evicted (or already gone) so far, and pods to evict in all (DaemonSet and mirror pods not counted). */
+  readonly done: number;
+  readonly total: number;
+}
+
+export interface DrainResult {
+  /** `drained`: every pod to evict is gone. `timeout`: some remain (see `remaining`). `cancelled`: the signal was aborted; the node stays cordoned. */
+  readonly outcome: 'drained' | 'timeout' | 'cancelled';
+  readonly evicted: readonly PodRef[];
+  /** Pods a drain leaves alone, as `kubectl drain --ignore-daemonsets` does. */
+  readonly skipped: readonly { readonly pod: PodRef; readonly why: 'daemonset' | 'mirror' }[];
+  /** Pods still on the node at the end, with the budget or error that kept each. */
+  readonly remaining: readonly { readonly pod: PodRef; readonly budget?: string; readonly message?: string }[];
+}
+
+/**
+ * What the extension may do to a node through the API server, with the connection's own
+ * credentials (the same exec plugin and token refresh as the watch).
+ */
+export interface NodeActions {
+  /** The node now; `value` undefined when the server says 404. */
+  readNode(name: string, signal?: AbortSignal): Promise<ActionResult<NodeFacts | undefined>>;
+  /** Cordon (`true`) or uncordon (`false`): patches `spec.unschedulable`. */
+  setUnschedulable(name: string, unschedulable: boolean, signal?: AbortSignal): Promise<ActionResult<NodeFacts>>;
+  /**
+   * Cordons, then evicts the node's pods through the Eviction API as
+   * `kubectl drain --ignore-daemonsets --delete-emptydir-data` does: DaemonSet and mirror pods
+   * skipped, 429 (PodDisruptionBudget) retried with backoff until `timeoutMs`.
+   */
+  drain(name: string, options: DrainOptions, onProgress: (progress: DrainProgress) => void, signal: AbortSignal): Promise<ActionResult<DrainResult>>;
+  /** Deletes pods outright (the second, explicit choice after a drain timed out). */
+  deletePods(pods: readonly PodRef[], gracePeriodSeconds: number | undefined, signal?: AbortSignal): Promise<ActionResult<{ readonly deleted: readonly PodRef[]; readonly failed: readonly { readonly pod: PodRef; readonly problem: ActionProblem }[] }>>;
 }

@@ -11,6 +11,8 @@ import { backoffDelay, sleep } from './backoff';
 import type { ClientLoader } from './clientAdapter';
 import { httpStatus, isAbort } from './clientErrors';
 import type {
+  ActionProblem,
+  NodeActions,
   ClusterConnection, ClusterIdentity, ConnectOptions, ConnectionProblem, ConnectionState, Logger,
 } from './clusterTypes';
 import { Credentials } from './credentials';
@@ -95,6 +97,11 @@ export class LiveClusterConnection implements ClusterConnection {
       // run() handles its own failures; reaching here is a bug, which must at least be visible.
       this.log.error(`The cluster connection stopped: ${redact(String(err), this.credentials.secrets)}`);
     });
+  }
+
+  // TODO(issue 11, helper "k8s-actions"): replace with the real NodeActions on these credentials.
+  actions(): NodeActions | { readonly problem: ActionProblem } {
+    return { problem: { kind: 'unknown', message: 'Node actions are not available yet.', nextStep: '' } };
   }
 
   refresh(): void {

@@ -1,12 +1,8 @@
 import * as vscode from 'vscode';
-import type { AzureBackend } from '../azure/azureTypes';
 import type { DiagnosisNote } from '../domain/diagnosis';
-import { azureSettings, chooseCredential } from './azureSignIn';
+import type { AzureSession } from '../session/azureSession';
 import { DiagnosisPanel } from './diagnosisPanel';
 import type { PanelRequest } from './diagnosisView';
-
-/** Loads the Azure backend (dist/azure.js) on first use; the panel never loads it at activation. */
-export type BackendLoader = () => AzureBackend;
 
 /** Which cluster the Nodes view watches now (kubeconfig context and server); '' when none. */
 export type ClusterKey = () => string;
@@ -27,12 +23,11 @@ export class DiagnosisPanels implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<string>();
   /** A node's diagnosis completed (its note changed). */
   readonly onDidChangeNote = this.changed.event;
-  private backend?: AzureBackend;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
-    private readonly loader: BackendLoader = defaultLoader,
+    private readonly azure: AzureSession,
     private readonly cluster: ClusterKey = () => '',
   ) {}
 
@@ -47,9 +42,9 @@ export class DiagnosisPanels implements vscode.Disposable {
       panel.reveal();
     } else {
       panel = new DiagnosisPanel(node, this.extensionUri, this.log, {
-        backend: () => this.loadBackend(),
-        credential: () => chooseCredential(() => this.loadBackend(), this.log),
-        settings: () => azureSettings(this.log),
+        backend: () => this.azure.backend(),
+        credential: () => this.azure.credential(),
+        settings: () => this.azure.settings(),
         completed: (d, findings) => {
           this.notes.set(key, { at: d.completedAt ?? Date.now(), findings: findings.length });
           this.changed.fire(node);
@@ -72,21 +67,6 @@ export class DiagnosisPanels implements vscode.Disposable {
     return this.notes.get(keyOf(this.cluster(), node));
   }
 
-  get isBackendLoaded(): boolean {
-    return this.backend !== undefined;
-  }
-
-  private loadBackend(): AzureBackend {
-    if (!this.backend) {
-      const started = Date.now();
-      const backend = this.loader();
-      backend.setL10nBundle(vscode.l10n.bundle);
-      this.backend = backend;
-      this.log.info(`Azure client loaded in ${Date.now() - started} ms.`);
-    }
-    return this.backend;
-  }
-
   dispose(): void {
     for (const panel of [...this.panels.values()]) {
       panel.dispose();
@@ -97,11 +77,4 @@ export class DiagnosisPanels implements vscode.Disposable {
 
 function keyOf(cluster: string, node: string): string {
   return `${cluster}\n${node}`;
-}
-
-function defaultLoader(): AzureBackend {
-  // Required here, not imported: the @azure/* clients (dist/azure.js) load when a diagnosis first runs.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require('../azure/azureBackend') as typeof import('../azure/azureBackend');
-  return mod.backend;
 }

@@ -61,7 +61,16 @@ export interface ArmStandInOptions {
   token?: string;
   /** One line per request (method, path, status); never the token. */
   log?: (line: string) => void;
+  /**
+   * More GET routes (e.g. Log Analytics workspaces, data collection rules), tried before the built-in
+   * ones after authentication: an answer, or undefined to fall through.
+   */
+  extraRoutes?: ArmRouteHandler;
 }
+
+/** An answer for a request the built-in routes do not know; undefined to fall through. */
+export type ArmRouteHandler = (request: { method: string; path: string; params: URLSearchParams }, scenario: AzureScenario) =>
+  { status: number; body: unknown; headers?: Record<string, string> } | undefined;
 
 export interface ArmStandIn {
   /** `https://127.0.0.1:PORT`: the clients' endpoint. */
@@ -253,6 +262,11 @@ class ArmServer implements ArmStandIn {
       this.authenticate(req.headers.authorization);
       if (!ctx.params.get('api-version')) {
         throw new Answer(400, armError('MissingApiVersionParameter', "The api-version query parameter (?api-version=) is required for all requests."));
+      }
+      const extra = this.options.extraRoutes?.({ method: ctx.method, path: ctx.path, params: ctx.params }, this.scenario);
+      if (extra) {
+        this.sendJson(ctx.res, extra.status, extra.body, extra.headers);
+        return;
       }
       this.sendJson(ctx.res, 200, this.route(ctx));
     } catch (err) {
