@@ -144,3 +144,17 @@ export function recurrences(events: readonly SourcedEvent[]): Recurrence[] {
     .map(([code, v]) => ({ code, times: v.times, days: Math.max(1, Math.ceil((v.last - v.first) / DAY_MS)), firstSeen: v.first, lastSeen: v.last }))
     .sort((a, b) => b.times - a.times || a.code.localeCompare(b.code));
 }
+
+/** What the Container Insights read said, for a row in the Nodes view and the history panel. */
+export interface InsightsStatus {
+  /** `ok`: rows read; `errorsOnly`: only Warning rows came back (Normal events not collected); `partial` / `problem`: see message. */
+  readonly kind: 'ok' | 'errorsOnly' | 'partial' | 'problem';
+  /** One line, in the display language. */
+  readonly message: string;
+  /** What to do about it (e.g. how to turn `collect_all_kube_events` on). */
+  readonly nextStep?: string;
+  /** Epoch ms of the read. */
+  readonly at: number;
+  /** How many event rows came back. */
+  readonly rows: number;
+}
