@@ -1,18 +1,14 @@
 import * as vscode from 'vscode';
 import type { DiagnoseRequest } from '../azure/azureTypes';
 import type { RepairErrorSeen } from '../domain/diagnosis';
-import { describeNode } from '../domain/nodeDescription';
-import { assessHealth, healthRank } from '../domain/nodeHealth';
 import { repairReasonName } from '../domain/repairMessage';
 import type { RepairTimeline } from '../domain/repairTimeline';
 import { clusterKeyOf, type DiagnosisPanels } from '../diagnosis/diagnosisPanels';
 import type { PanelRequest } from '../diagnosis/diagnosisView';
-import { CommandIds, FOCUS_NODES_VIEW } from '../ids';
+import { CommandIds } from '../ids';
 import type { ClusterSession } from '../session/clusterSession';
 import { nodeNameOf } from './nodeArgument';
-
-/** How long the palette's node pick waits for a cluster that is still connecting. */
-const WAIT_FOR_NODES_MS = 20_000;
+import { pickNode } from './nodePick';
 
 /**
  * "AKS: Diagnose Node in Azure": from a node or failed-step row, from the guidance panel (a node
@@ -24,7 +20,7 @@ export class DiagnoseNodeCommand {
   constructor(private readonly session: ClusterSession, private readonly panels: DiagnosisPanels) {}
 
   async execute(arg?: unknown): Promise<void> {
-    const name = nodeNameOf(arg) ?? await this.pickNode();
+    const name = nodeNameOf(arg) ?? await pickNode(this.session, vscode.l10n.t('Diagnose Node in Azure'));
     if (!name) {
       return;
     }
@@ -36,87 +32,6 @@ export class DiagnoseNodeCommand {
       return;
     }
     this.panels.show(name, requestsFor(this.session, name, known));
-  }
-
-  /** A quick pick of the watched cluster's nodes, unhealthy first; undefined when none is chosen. */
-  private async pickNode(): Promise<string | undefined> {
-    this.session.ensureStarted();
-    const pick = vscode.window.createQuickPick<vscode.QuickPickItem & { node: string }>();
-    pick.title = vscode.l10n.t('Diagnose Node in Azure');
-    pick.placeholder = vscode.l10n.t('Which node? Type to filter by name');
-    pick.matchOnDescription = false;
-    // The Nodes view loading (or a panel finishing) can take focus while the nodes arrive.
-    pick.ignoreFocusOut = true;
-    const fill = (): boolean => {
-      const now = Date.now();
-      const items = this.session.model.nodes()
-        .map((summary) => ({ summary, rank: healthRank(assessHealth(summary, now).state) }))
-        .sort((a, b) => a.rank - b.rank || a.summary.name.localeCompare(b.summary.name))
-        .map(({ summary }) => ({
-          label: summary.name,
-          description: describeNode(summary, this.session.model.timeline(summary.name, now), now),
-          node: summary.name,
-        }));
-      pick.items = items;
-      pick.busy = items.length === 0 && this.session.state.kind !== 'failed';
-      return items.length > 0;
-    };
-    const subscriptions: vscode.Disposable[] = [];
-    try {
-      return await new Promise<string | undefined>((resolve) => {
-        let timer: NodeJS.Timeout | undefined;
-        const noCluster = (): void => {
-          resolve(undefined);
-          pick.hide();
-          this.explainNoCluster();
-        };
-        subscriptions.push(
-          pick.onDidAccept(() => resolve(pick.selectedItems[0]?.node)),
-          pick.onDidHide(() => resolve(undefined)),
-          this.session.onDidChangeModel(() => {
-            if (fill() && timer) {
-              clearTimeout(timer);
-            }
-          }),
-          this.session.onDidChangeState((state) => {
-            if (state.kind === 'failed' && this.session.model.nodes().length === 0) {
-              noCluster();
-            }
-          }),
-          { dispose: () => timer && clearTimeout(timer) },
-        );
-        const hasNodes = fill();
-        if (!hasNodes && this.session.state.kind === 'failed') {
-          noCluster();
-          return;
-        }
-        if (!hasNodes) {
-          timer = setTimeout(() => {
-            if (this.session.model.nodes().length === 0) {
-              noCluster();
-            }
-          }, WAIT_FOR_NODES_MS);
-        }
-        pick.show();
-      });
-    } finally {
-      vscode.Disposable.from(...subscriptions).dispose();
-      pick.dispose();
-    }
-  }
-
-  private explainNoCluster(): void {
-    const state = this.session.state;
-    const why = state.kind === 'failed' || state.kind === 'reconnecting' ? state.problem.message : vscode.l10n.t('no node has been listed yet');
-    const openView = vscode.l10n.t('Open Nodes View');
-    void vscode.window.showWarningMessage(
-      vscode.l10n.t('No cluster is connected ({0}). Connect one in the Nodes view (a kubeconfig with an AKS context), then run "Diagnose Node in Azure" again.', why),
-      openView,
-    ).then((choice) => {
-      if (choice === openView) {
-        void vscode.commands.executeCommand(FOCUS_NODES_VIEW);
-      }
-    });
   }
 }
 
