@@ -41,7 +41,7 @@ export default tseslint.config(
   {
     // Cluster access, Azure access and repair history run (and are tested) under plain Node too.
     // Azure sign-in needs vscode.authentication: that one adapter hands the rest a TokenCredential.
-    files: ['src/cluster/**/*.ts', 'src/azure/**/*.ts', 'src/history/**/*.ts'],
+    files: ['src/cluster/**/*.ts', 'src/azure/**/*.ts', 'src/history/**/*.ts', 'src/fileScan/**/*.ts'],
     ignores: ['src/azure/vscodeAuth.ts'],
     rules: {
       'no-restricted-imports': ['error', {
@@ -57,6 +57,7 @@ export default tseslint.config(
     files: [
       'src/guidance/guidanceRenderer.ts', 'src/diagnosis/diagnosisRenderer.ts', 'src/diagnosis/diagnosisView.ts',
       'src/diagnosis/findingsRenderer.ts', 'src/diagnosis/htmlParts.ts', 'src/diagnosis/problemBox.ts', 'src/diagnosis/sectionRenderers.ts',
+      'src/historyPanel/historyData.ts', 'src/historyPanel/historyChart.ts', 'src/historyPanel/historyRenderer.ts',
     ],
     rules: {
       'no-restricted-imports': ['error', {

@@ -2,7 +2,7 @@
 // its own process, one after another (the machine has 2 cores), prints a table and writes
 // docs/BENCHMARKS.md. No figure here is asserted by the test suite.
 //
-// Usage: node scripts/bench.mjs [--only=matcher,activation,cluster,azure] [--tiers] [--write] [--report]
+// Usage: node scripts/bench.mjs [--only=matcher,activation,cluster,azure,history] [--tiers] [--write] [--report]
 //   BENCH_SCALE=0.05  sizes and durations scaled down for development (1 = full run).
 //   --tiers           also time each test tier (node scripts/run-tests.mjs, several minutes).
 //   --write           write docs/BENCHMARKS.md even when BENCH_SCALE < 1 (otherwise such runs go
@@ -33,6 +33,9 @@ const SECTIONS = [
   { name: 'cluster', title: 'Cluster scale and churn', program: 'out/test/bench/clusterBench.js', node: ['--expose-gc'] },
   // The @azure/* clients need Node >= 22: this section runs on the VS Code runtime's Node 24.
   { name: 'azure', title: 'Azure diagnosis', program: 'out/test/bench/azureBench.js', node: [], runtimeNode: true },
+  // --expose-gc: the reading figures start from a collected heap.
+  { name: 'history', title: 'Repair history', program: 'out/test/bench/historyBench.js', node: ['--expose-gc'] },
+  { name: 'fileScan', title: 'Find Auto-Repair Errors in File', program: 'out/test/bench/fileScanBench.js', node: ['--expose-gc'] },
 ];
 
 /** The VS Code runtime's Node (24), installed by scripts/setup-vscode-runtime.sh. */

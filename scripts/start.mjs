@@ -40,6 +40,7 @@ if (!values.folder) {
 let kubeconfig = values.kubeconfig ?? process.env.KUBECONFIG;
 let cluster;
 let arm;
+let logAnalytics;
 const env = {};
 const settings = {};
 if (!kubeconfig) {
@@ -54,7 +55,14 @@ if (!kubeconfig) {
   const { startArmStandIn } = require(path.join(root, 'out/test/standin/azure/armServer.js'));
   const { simulatedAzureScenario, SIMULATED_AZURE } = require(path.join(root, 'out/test/standin/azure/scenario.js'));
   const { writeFakeAzureCli } = require(path.join(root, 'out/test/harness/fakeAzureCli.js'));
-  arm = await startArmStandIn({ scenario: simulatedAzureScenario(new Date()) });
+  // With Container Insights: the workspace the cluster's monitoring add-on names, and its KubeEvents
+  // (days of repairs before the cluster's one hour) on a Log Analytics stand-in with the same CA.
+  const { insightsRoutes } = require(path.join(root, 'out/test/standin/azure/insightsRoutes.js'));
+  const { simulatedInsightsWorld } = require(path.join(root, 'out/test/standin/azure/insightsScenario.js'));
+  const { startLogAnalyticsStandIn } = require(path.join(root, 'out/test/standin/azure/logAnalyticsServer.js'));
+  const insightsWorld = simulatedInsightsWorld(new Date());
+  arm = await startArmStandIn({ scenario: simulatedAzureScenario(new Date()), extraRoutes: insightsRoutes(insightsWorld) });
+  logAnalytics = await startLogAnalyticsStandIn({ workspaces: insightsWorld.workspaces, token: arm.token });
   const azBin = writeFakeAzureCli(path.join(stateDir, 'simulated-az'), {
     token: arm.token, subscription: SIMULATED_AZURE.subscriptionId, tenant: SIMULATED_AZURE.tenantId,
   });
@@ -67,8 +75,10 @@ if (!kubeconfig) {
   Object.assign(settings, {
     'aksNodeRepair.azure.resourceManagerEndpoint': arm.url,
     'aksNodeRepair.azure.credential': 'azureCli',
+    'aksNodeRepair.azure.logAnalyticsEndpoint': logAnalytics.url,
   });
   console.log(`Simulated Azure Resource Manager: ${arm.url} (subscription ${SIMULATED_AZURE.subscriptionId})`);
+  console.log(`Simulated Log Analytics (Container Insights): ${logAnalytics.url}`);
 } else {
   // The real HOME stays reachable for relative paths and exec plugins such as kubelogin.
   kubeconfig = kubeconfig.split(path.delimiter).map((p) => path.resolve(p.replace(/^~(?=$|\/)/, os.homedir()))).join(path.delimiter);
@@ -105,6 +115,7 @@ async function stop() {
   await server.stop();
   await cluster?.stop();
   await arm?.stop();
+  await logAnalytics?.stop();
   fs.rmSync(stateDir, { recursive: true, force: true });
   process.exit(0);
 }

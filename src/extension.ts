@@ -1,20 +1,30 @@
 import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
+import { nodeActionCommands } from './actions/nodeActionCommands';
+import { NodeActionService, type NodeActionsTestHook } from './actions/nodeActionService';
+import { ClearRepairHistoryCommand } from './commands/clearRepairHistoryCommand';
 import { CommandManager } from './commands/commandManager';
+import { CopyContainerInsightsQueryCommand } from './commands/copyContainerInsightsQueryCommand';
 import { CopyDescribeNodeCommand, CopyEventsCommand } from './commands/copyKubectlCommands';
+import { CreateSupportReportCommand } from './commands/createSupportReportCommand';
 import { DiagnoseNodeCommand } from './commands/diagnoseNodeCommand';
 import { ExplainErrorCommand } from './commands/explainErrorCommand';
 import { ExplainNodeCommand } from './commands/explainNodeCommand';
 import { OpenGuidanceCommand } from './commands/openGuidanceCommand';
 import { OpenKubeconfigCommand } from './commands/openKubeconfigCommand';
 import { RefreshCommand } from './commands/refreshCommand';
+import { ShowRepairHistoryCommand } from './commands/showRepairHistoryCommand';
 import { SwitchContextCommand } from './commands/switchContextCommand';
 import { clusterKeyOf, DiagnosisPanels } from './diagnosis/diagnosisPanels';
+import { fileErrorsFeature, type FileErrorsTestApi } from './fileErrors/fileErrorsFeature';
 import { CatalogService } from './guidance/catalogService';
 import { GuidancePanel } from './guidance/guidancePanel';
+import { RepairHistoryPanels } from './historyPanel/historyPanels';
 import { ErrorCodeHoverProvider, HOVER_SELECTOR } from './hover/errorCodeHoverProvider';
 import { CommandIds, LOG_CHANNEL_NAME } from './ids';
+import { ContainerInsightsService, withInsightsRefresh } from './insights/containerInsightsService';
 import { RepairNotifier } from './notifications/repairNotifier';
+import { RepairHistoryService } from './repairHistory/repairHistoryService';
 import { AzureSession } from './session/azureSession';
 import { ClusterSession } from './session/clusterSession';
 import { RepairStatusBar } from './statusBar/repairStatusBar';
@@ -35,7 +45,20 @@ export interface ExtensionApi {
   readonly diagnoses: DiagnosisPanels;
   /** Whether the Azure client bundle (@azure/*) has been loaded. */
   isAzureClientLoaded(): boolean;
+  /** Test hook only (the vscode tier answers the node actions' dialogs through it); not an API to build on. */
+  readonly nodeActionsTestHook: NodeActionsTestHook;
+  /** The Container Insights reads (what went to the history), for tests. */
+  readonly containerInsights: ContainerInsightsService;
+  /** The local repair history of the watched cluster, for tests. */
+  readonly history: RepairHistoryService;
+  /** The "Show Repair History" panels, for tests that read what they show. */
+  readonly historyPanels: RepairHistoryPanels;
+  /** The "Auto-Repair Errors in File" view, status text and open dialog (a test seam), for tests. */
+  readonly fileErrors: FileErrorsTestApi;
 }
+
+/** Deactivation writes the history's last batch; set by activate(). */
+let closeHistory: (() => Promise<void>) | undefined;
 
 /** The composition root: builds the services once and hands them to what needs them. */
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -51,20 +74,33 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   // Panels and tooltip notes belong to the cluster they were read for: keyed by context and server.
   const azure = new AzureSession(log);
   const diagnoses = new DiagnosisPanels(context.extensionUri, log, azure, () => clusterKeyOf(session.identity));
-  const view = new ClusterView(session, context.workspaceState, (node) => diagnoses.noteFor(node));
+  // Recorded per cluster in global storage while VS Code is open (opened when a cluster connects).
+  const history = new RepairHistoryService(session, vscode.Uri.joinPath(context.globalStorageUri, 'repair-history').fsPath, log);
+  closeHistory = () => history.close();
+  const view = new ClusterView(session, context.workspaceState, (node) => diagnoses.noteFor(node), history);
+  const nodeActions = new NodeActionService(session, azure, catalog, log);
+  const insights = new ContainerInsightsService(session, azure, history, log);
+  const fileErrors = fileErrorsFeature(catalog, log);
+  const historyPanels = new RepairHistoryPanels(context.extensionUri, session, history);
   const commands = new CommandManager();
   commands.register(
+    ...nodeActionCommands(nodeActions),
     new ExplainErrorCommand(catalog, guidance),
     new OpenGuidanceCommand(guidance),
-    new RefreshCommand(session),
+    withInsightsRefresh(new RefreshCommand(session), insights),
     new SwitchContextCommand(session),
     new OpenKubeconfigCommand(session),
     new CopyDescribeNodeCommand(),
     new CopyEventsCommand(),
     new ExplainNodeCommand(session, guidance),
     new DiagnoseNodeCommand(session, diagnoses),
+    new CopyContainerInsightsQueryCommand(session, insights),
+    new ClearRepairHistoryCommand(history, session),
+    new ShowRepairHistoryCommand(historyPanels),
+    new CreateSupportReportCommand(session, history, catalog, diagnoses, String(context.extension.packageJSON.version ?? '')),
     { id: CommandIds.showLog, execute: () => log.show() },
     ...nodesViewCommands(view),
+    ...fileErrors.commands,
   );
   context.subscriptions.push(
     log,
@@ -72,15 +108,19 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     guidance,
     guidance.registerSerializer(),
     session,
+    history,
     new RepairStatusBar(session),
     new RepairNotifier(session),
     view,
     diagnoses,
+    insights,
+    historyPanels,
     // The node's tooltip says when it was last diagnosed.
     diagnoses.onDidChangeNote(() => view.provider.refresh()),
     commands,
     vscode.languages.registerHoverProvider(HOVER_SELECTOR, new ErrorCodeHoverProvider(catalog)),
     vscode.window.registerTerminalLinkProvider(new ErrorCodeTerminalLinkProvider(catalog, guidance)),
+    ...fileErrors.disposables,
   );
   const activationMs = performance.now() - started;
   log.info(`Activated in ${activationMs.toFixed(1)} ms.`);
@@ -90,9 +130,15 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     nodesTree: view.provider,
     diagnoses,
     isAzureClientLoaded: () => azure.isBackendLoaded,
+    nodeActionsTestHook: nodeActions.testHook,
+    containerInsights: insights,
+    history,
+    historyPanels,
+    fileErrors: fileErrors.testApi,
   };
 }
 
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+export function deactivate(): Promise<void> | undefined {
+  // Everything else is disposed through context.subscriptions; VS Code awaits the history's last write.
+  return closeHistory?.();
 }

@@ -32,6 +32,8 @@ export const CommandIds = {
   revealNode: 'aksNodeRepair.revealNode',
   /** Internal: filters the Nodes view to nodes with repair activity and shows the first named. */
   showRepairActivity: 'aksNodeRepair.showRepairActivity',
+  /** Internal: opens one occurrence of the "Auto-Repair Errors in File" view (or offers to copy its line). */
+  openFileErrorOccurrence: 'aksNodeRepair.fileErrors.openOccurrence',
 } as const;
 
 export const ViewIds = {
@@ -128,3 +130,5 @@ export const HISTORY_PANEL_TYPE = 'aksNodeRepair.history';
 
 export const LOG_CHANNEL_NAME = 'AKS Node Auto-Repair';
 export const STATUS_BAR_ID = 'aksNodeRepair.status';
+/** "N auto-repair errors in this file". */
+export const FILE_ERRORS_STATUS_ID = 'aksNodeRepair.fileErrors.status';

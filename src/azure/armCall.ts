@@ -63,8 +63,15 @@ export class ArmSession {
     });
   }
 
-  /** Runs `fn` until it succeeds, fails for good, or the diagnosis is cancelled. */
-  async call<T>(what: string, fn: (clients: ArmClients, signal: AbortSignal) => Promise<T>): Promise<CallResult<T>> {
+  /**
+   * Runs `fn` until it succeeds, fails for good, or the diagnosis is cancelled. `mayRetry` can
+   * refuse a retry the session would make (a POST that may have reached Azure is not sent again).
+   */
+  async call<T>(
+    what: string,
+    fn: (clients: ArmClients, signal: AbortSignal) => Promise<T>,
+    options: { readonly mayRetry?: (problem: AzureProblem) => boolean } = {},
+  ): Promise<CallResult<T>> {
     let retries = 0;
     let refreshedHere = false;
     for (;;) {
@@ -82,7 +89,7 @@ export class ArmSession {
             continue;
           }
         }
-        if (isRetryable(problem) && retries < this.maxRetries) {
+        if (isRetryable(problem) && retries < this.maxRetries && (options.mayRetry?.(problem) ?? true)) {
           const delay = this.delayFor(problem, error, retries);
           if (delay !== undefined) {
             retries++;

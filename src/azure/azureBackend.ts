@@ -6,7 +6,9 @@
 import * as l10n from '@vscode/l10n';
 import type { AzureBackend } from './azureTypes';
 import { createCliCredential } from './cliCredential';
+import { readContainerInsights } from './containerInsights';
 import { diagnose, type DiagnoseOptions } from './diagnose';
+import { deleteMachine, runInstanceOperation } from './instanceActions';
 
 export type * from './azureTypes';
 export type { DiagnoseOptions } from './diagnose';
@@ -16,11 +18,9 @@ export function createAzureBackend(options: DiagnoseOptions = {}): AzureBackend 
   return {
     diagnose: (request, credential, settings, onUpdate, signal) => diagnose(request, credential, settings, onUpdate, signal, options),
     cliCredential: (tenant) => createCliCredential(tenant),
-    // TODO(issue 11, helper "azure-actions"): the instance operations and deleteMachines.
-    runInstanceOperation: () => Promise.reject(new Error('not built yet')),
-    deleteMachine: () => Promise.reject(new Error('not built yet')),
-    // TODO(issue 10, helper "insights"): KubeEvents from the cluster's workspace.
-    readContainerInsights: () => Promise.reject(new Error('not built yet')),
+    runInstanceOperation: (request, credential, settings, onProgress, signal) => runInstanceOperation(request, credential, settings, onProgress, signal, options),
+    deleteMachine: (request, credential, settings, onProgress, signal) => deleteMachine(request, credential, settings, onProgress, signal, options),
+    readContainerInsights: (request, credential, settings, signal) => readContainerInsights(request, credential, settings, signal, options),
     setL10nBundle(contents: Record<string, string> | undefined): void {
       if (contents) {
         l10n.config({ contents });

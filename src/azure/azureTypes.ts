@@ -60,7 +60,11 @@ export interface OperationProgress {
 export type OperationResult =
   | { readonly ok: true; readonly status: string; readonly elapsedMs: number; readonly resourceId: string }
   /** `problem.code` is Azure's error code (guidance is looked up by it); `problem.message` Azure's text. */
-  | { readonly ok: false; readonly problem: AzureProblem; readonly elapsedMs: number; readonly resourceId?: string };
+  | {
+    readonly ok: false; readonly problem: AzureProblem; readonly elapsedMs: number; readonly resourceId?: string;
+    /** The operation's POST went out (whether Azure acted on it, the problem says); false or absent: nothing was sent to Azure. */
+    readonly sent?: boolean;
+  };
 
 // ---------------------------------------------------------------- Container Insights (issue "Evidence past the hour")
 
@@ -69,6 +73,11 @@ export interface InsightsRequest {
   readonly providerId: string;
   /** The node asked about; undefined for the whole cluster. */
   readonly node?: string;
+  /**
+   * The kubeconfig's cluster entry name (AKS names it after the managed cluster): limits the rows
+   * to this cluster when the managed cluster itself cannot be read.
+   */
+  readonly clusterName?: string;
   /** `aksNodeRepair.containerInsights.workspaceId`: a workspace GUID or resource ID; empty to discover. */
   readonly workspace?: string;
   /** 1..90. */
@@ -125,7 +134,10 @@ export interface AzureBackend {
     onProgress: (progress: OperationProgress) => void,
     signal: AbortSignal,
   ): Promise<OperationResult>;
-  /** Removes one machine from its pool (agent pool `deleteMachines`) so the pool replaces it. Never rejects. */
+  /**
+   * Removes one machine from its pool (agent pool `deleteMachines`): the pool's count drops by one;
+   * a fresh node comes from scaling the pool back (or the cluster autoscaler). Never rejects.
+   */
   deleteMachine(
     request: DeleteMachineRequest,
     credential: TokenCredential,

@@ -117,6 +117,8 @@ export interface NodeFacts {
   readonly providerID?: string;
   readonly unschedulable: boolean;
   readonly resourceVersion?: string;
+  /** The Ready condition's status (`True`, `False`, `Unknown`); absent when the node reports none. */
+  readonly ready?: string;
 }
 
 export type ActionProblemKind =
@@ -141,6 +143,11 @@ export type ActionResult<T> = { readonly ok: true; readonly value: T } | { reado
 export interface PodRef {
   readonly namespace: string;
   readonly name: string;
+  /**
+   * The pod's uid when known: evictions and deletions send it as a precondition, so a new pod
+   * that took the name meanwhile (a StatefulSet's replacement) is never the one removed.
+   */
+  readonly uid?: string;
 }
 
 export interface DrainOptions {
@@ -150,6 +157,11 @@ export interface DrainOptions {
   readonly timeoutMs?: number;
   /** First wait after a 429 (PodDisruptionBudget) answer; doubled up to 10 s. Default 1 s. */
   readonly retryDelayMs?: number;
+  /**
+   * Evict pods no controller manages too (`kubectl drain --force`): nothing recreates them.
+   * Without it a drain that finds any evicts nothing and ends `needsForce`, as kubectl refuses.
+   */
+  readonly force?: boolean;
 }
 
 /** One pod's progress through a drain. */
@@ -158,7 +170,10 @@ export interface DrainProgress {
   readonly state: 'evicting' | 'blocked' | 'evicted' | 'failed';
   /** `blocked`: the PodDisruptionBudget the server named, when it did. */
   readonly budget?: string;
-  /** The server's message for `blocked` or `failed` (untrusted text). */
+  /**
+   * The server's message for `blocked` or `failed` (untrusted text); on `evicting`, a note such as
+   * "not managed by a controller". `failed` is one attempt: it is retried until `timeoutMs`.
+   */
   readonly message?: string;
   /** Pods evicted (or already gone) so far, and pods to evict in all (DaemonSet and mirror pods not counted). */
   readonly done: number;
@@ -166,8 +181,16 @@ export interface DrainProgress {
 }
 
 export interface DrainResult {
-  /** `drained`: every pod to evict is gone. `timeout`: some remain (see `remaining`). `cancelled`: the signal was aborted; the node stays cordoned. */
-  readonly outcome: 'drained' | 'timeout' | 'cancelled';
+  /**
+   * `drained`: every pod to evict is gone. `timeout`: some remain (see `remaining`). `cancelled`:
+   * the signal was aborted (see `cordoned`). `needsForce`: pods no controller manages are on the
+   * node (see `unmanaged`) and `force` was not set: the node was cordoned, nothing was evicted.
+   */
+  readonly outcome: 'drained' | 'timeout' | 'cancelled' | 'needsForce';
+  /** The cordon was applied (true), never sent (false), or cancelled in flight (undefined: it may have been). */
+  readonly cordoned: boolean | undefined;
+  /** `needsForce`: the pods a drain without `force` refuses to evict (kubectl's "cannot delete Pods that declare no controller"). */
+  readonly unmanaged?: readonly PodRef[];
   readonly evicted: readonly PodRef[];
   /** Pods a drain leaves alone, as `kubectl drain --ignore-daemonsets` does. */
   readonly skipped: readonly { readonly pod: PodRef; readonly why: 'daemonset' | 'mirror' }[];
@@ -180,6 +203,13 @@ export interface DrainResult {
  * credentials (the same exec plugin and token refresh as the watch).
  */
 export interface NodeActions {
+  /** The API server the next request would go to (the connection's client now); undefined when it has none. */
+  apiServer(): string | undefined;
+  /**
+   * The same actions, bound to `server`: a request that would go anywhere else (the kubeconfig
+   * was re-read and now names another server) is refused with a `conflict` problem, never sent.
+   */
+  pinnedTo(server: string): NodeActions;
   /** The node now; `value` undefined when the server says 404. */
   readNode(name: string, signal?: AbortSignal): Promise<ActionResult<NodeFacts | undefined>>;
   /** Cordon (`true`) or uncordon (`false`): patches `spec.unschedulable`. */
@@ -187,9 +217,21 @@ export interface NodeActions {
   /**
    * Cordons, then evicts the node's pods through the Eviction API as
    * `kubectl drain --ignore-daemonsets --delete-emptydir-data` does: DaemonSet and mirror pods
-   * skipped, 429 (PodDisruptionBudget) retried with backoff until `timeoutMs`.
+   * skipped, pods no controller manages only with `force` (else `needsForce`, nothing evicted),
+   * 429 (PodDisruptionBudget) retried with backoff until `timeoutMs`.
    */
   drain(name: string, options: DrainOptions, onProgress: (progress: DrainProgress) => void, signal: AbortSignal): Promise<ActionResult<DrainResult>>;
-  /** Deletes pods outright (the second, explicit choice after a drain timed out). */
-  deletePods(pods: readonly PodRef[], gracePeriodSeconds: number | undefined, signal?: AbortSignal): Promise<ActionResult<{ readonly deleted: readonly PodRef[]; readonly failed: readonly { readonly pod: PodRef; readonly problem: ActionProblem }[] }>>;
+  /**
+   * Deletes pods outright (the second, explicit choice after a drain timed out), each with its
+   * uid as a precondition when the PodRef has one: `replaced` are pods whose name now belongs to
+   * another pod (409 Conflict), which is left alone.
+   */
+  deletePods(pods: readonly PodRef[], gracePeriodSeconds: number | undefined, signal?: AbortSignal): Promise<ActionResult<PodDeletion>>;
+}
+
+export interface PodDeletion {
+  readonly deleted: readonly PodRef[];
+  /** The name now belongs to a new pod (its uid differs): that one was not deleted. */
+  readonly replaced: readonly PodRef[];
+  readonly failed: readonly { readonly pod: PodRef; readonly problem: ActionProblem }[];
 }

@@ -7,15 +7,18 @@
 import * as l10n from '@vscode/l10n';
 
 import { Emitter } from '../domain/emitter';
+import { fromConnectionProblem } from './actionProblems';
 import { backoffDelay, sleep } from './backoff';
 import type { ClientLoader } from './clientAdapter';
 import { httpStatus, isAbort } from './clientErrors';
 import type {
   ActionProblem,
   NodeActions,
-  ClusterConnection, ClusterIdentity, ConnectOptions, ConnectionProblem, ConnectionState, Logger,
+  ClusterConnection, ClusterIdentity, ConnectOptions, ConnectionProblem, ConnectionState, KubeconfigOptions, Logger,
 } from './clusterTypes';
 import { Credentials } from './credentials';
+import { resolveKubeconfig } from './kubeconfig';
+import { KubeNodeActions } from './nodeActions';
 import { classifyError, ClassifiedProblem, FatalProblem, RetriableProblem } from './problems';
 import { redact } from '../domain/redact';
 import { Reflector, ResourceApi, WatchEnd } from './reflector';
@@ -37,6 +40,9 @@ export class LiveClusterConnection implements ClusterConnection {
   private readonly nodes: Reflector;
   private readonly events: Reflector;
   private readonly log: Logger;
+  /** For node actions: built on first use, they act through whichever client the loop has at the time. */
+  private nodeActions: KubeNodeActions | undefined;
+  private readonly actionSettings: { readonly kubeconfig: KubeconfigOptions; readonly loadClient: ClientLoader; readonly requestTimeoutMs: number };
 
   private started = false;
   private disposed = false;
@@ -65,6 +71,7 @@ export class LiveClusterConnection implements ClusterConnection {
       now: options.now ?? Date.now,
     };
     this.log = options.log;
+    this.actionSettings = { kubeconfig: options, loadClient, requestTimeoutMs: options.requestTimeoutMs ?? 30_000 };
     this.stateChanged = new Emitter((err) => this.log.error(`A connection state listener failed: ${String(err)}`));
     this.credentials = new Credentials(options, loadClient, {
       requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
@@ -99,9 +106,32 @@ export class LiveClusterConnection implements ClusterConnection {
     });
   }
 
-  // TODO(issue 11, helper "k8s-actions"): replace with the real NodeActions on these credentials.
   actions(): NodeActions | { readonly problem: ActionProblem } {
-    return { problem: { kind: 'unknown', message: 'Node actions are not available yet.', nextStep: '' } };
+    const state = this.currentState;
+    const kubeconfigFailed = state.kind === 'failed' && ['kubeconfig-missing', 'kubeconfig-invalid', 'no-context'].includes(state.problem.kind);
+    if (kubeconfigFailed || !this.credentials.identity) {
+      // Before the loop has reported it, the kubeconfig's own problem.
+      const resolved = state.kind === 'failed' ? undefined : resolveKubeconfig(this.actionSettings.kubeconfig);
+      const problem = state.kind === 'failed' ? state.problem : resolved && !resolved.ok ? resolved.problem : undefined;
+      return {
+        problem: problem ? fromConnectionProblem(problem) : {
+          kind: 'unknown', message: l10n.t('The cluster connection has not started yet'), nextStep: l10n.t('Refresh the Nodes view, then try again'),
+        },
+      };
+    }
+    this.nodeActions ??= new KubeNodeActions({
+      session: this.credentials,
+      loadClient: this.actionSettings.loadClient,
+      log: this.log,
+      requestTimeoutMs: this.actionSettings.requestTimeoutMs,
+      notConnected: () => {
+        const now = this.currentState;
+        return now.kind === 'reconnecting' || now.kind === 'failed' ? fromConnectionProblem(now.problem) : {
+          kind: 'unreachable', message: l10n.t('Not connected to the cluster yet'), nextStep: l10n.t('Wait until the Nodes view has loaded, then try again'),
+        };
+      },
+    });
+    return this.nodeActions;
   }
 
   refresh(): void {

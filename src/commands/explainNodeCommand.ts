@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { inertNotificationText } from '../domain/notificationText';
 import { nodeGuidance } from '../domain/guidanceTarget';
 import type { GuidancePanel } from '../guidance/guidancePanel';
 import { CommandIds } from '../ids';
@@ -17,7 +18,7 @@ export class ExplainNodeCommand {
     if (target) {
       this.panel.show(target);
     } else if (name) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('No auto-repair error is recorded for {0} in the last hour.', name));
+      void vscode.window.showInformationMessage(inertNotificationText(vscode.l10n.t('No auto-repair error is recorded for {0} in the last hour.', name)));
     } else {
       void vscode.window.showInformationMessage(vscode.l10n.t('No auto-repair error is recorded for this item in the last hour.'));
     }

@@ -92,7 +92,20 @@ export function azureSettings(log: vscode.LogOutputChannel): AzureSettings {
     info: (message) => log.info(`Azure: ${message}`),
     warn: (message) => log.warn(`Azure: ${message}`),
   };
-  return { resourceManagerEndpoint: endpointSetting(config) ?? 'https://management.azure.com', log: azureLog };
+  return {
+    resourceManagerEndpoint: endpointSetting(config) ?? 'https://management.azure.com',
+    logAnalyticsEndpoint: logAnalyticsEndpointSetting(config),
+    log: azureLog,
+  };
+}
+
+/**
+ * The Log Analytics endpoint as set (trimmed, no trailing slash), or the public cloud's when unset.
+ * Not https: passed on as it is, and the backend refuses it with the setting named (no token goes out).
+ */
+function logAnalyticsEndpointSetting(config: vscode.WorkspaceConfiguration): string {
+  const raw = config.get<string>(Settings.azureLogAnalyticsEndpoint, 'https://api.loganalytics.io').trim() || 'https://api.loganalytics.io';
+  return normalizeEndpoint(raw);
 }
 
 /** Which sign-in the settings ask for: VS Code's account unless `azureCli`. */

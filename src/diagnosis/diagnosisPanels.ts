@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { DiagnosisNote } from '../domain/diagnosis';
+import type { Diagnosis, DiagnosisNote, Finding } from '../domain/diagnosis';
 import type { AzureSession } from '../session/azureSession';
 import { DiagnosisPanel } from './diagnosisPanel';
 import type { PanelRequest } from './diagnosisView';
@@ -20,6 +20,8 @@ export function clusterKeyOf(identity: { readonly context: string; readonly serv
 export class DiagnosisPanels implements vscode.Disposable {
   private readonly panels = new Map<string, DiagnosisPanel>();
   private readonly notes = new Map<string, DiagnosisNote>();
+  /** The last completed diagnosis per cluster and node, for the support report (also after its panel closed). */
+  private readonly last = new Map<string, { readonly diagnosis: Diagnosis; readonly findings: readonly Finding[] }>();
   private readonly changed = new vscode.EventEmitter<string>();
   /** A node's diagnosis completed (its note changed). */
   readonly onDidChangeNote = this.changed.event;
@@ -47,6 +49,7 @@ export class DiagnosisPanels implements vscode.Disposable {
         settings: () => this.azure.settings(),
         completed: (d, findings) => {
           this.notes.set(key, { at: d.completedAt ?? Date.now(), findings: findings.length });
+          this.last.set(key, { diagnosis: d, findings });
           this.changed.fire(node);
         },
         disposed: () => this.panels.delete(key),
@@ -65,6 +68,11 @@ export class DiagnosisPanels implements vscode.Disposable {
   /** The node's last diagnosis in the cluster watched now: none for a same-named node of another cluster. */
   noteFor(node: string): DiagnosisNote | undefined {
     return this.notes.get(keyOf(this.cluster(), node));
+  }
+
+  /** The node's last completed diagnosis in the cluster watched now, with its findings. */
+  lastDiagnosis(node: string): { readonly diagnosis: Diagnosis; readonly findings: readonly Finding[] } | undefined {
+    return this.last.get(keyOf(this.cluster(), node));
   }
 
   dispose(): void {

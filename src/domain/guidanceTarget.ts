@@ -19,6 +19,8 @@ export interface GuidanceContext {
   readonly azureMessage?: string;
   /** Epoch ms. */
   readonly seenAt?: number;
+  /** How often the code recurred on the node over the retained history ("seen N times over D days"). */
+  readonly recurrence?: { readonly times: number; readonly days: number };
 }
 
 export interface GuidanceTarget {
@@ -46,6 +48,11 @@ export function stepGuidance(node: string, step: RepairStep): GuidanceTarget {
   return { id: step.code ?? reason, context: withAzureMessage({ node, reason, code: step.code }, step.azureMessage) };
 }
 
+/** Adds how often the target's code recurred on the node, when it did (the history knows). */
+export function withRecurrence(target: GuidanceTarget, recurrence: { readonly times: number; readonly days: number } | undefined): GuidanceTarget {
+  return recurrence ? { ...target, context: { ...target.context, recurrence: { times: recurrence.times, days: recurrence.days } } } : target;
+}
+
 /** Adds the Azure message only when there is one, so contexts without one stay as they were. */
 function withAzureMessage(context: GuidanceContext, azureMessage: string | undefined): GuidanceContext {
   return azureMessage ? { ...context, azureMessage } : context;
@@ -70,6 +77,10 @@ export function sanitizeGuidanceContext(raw: unknown): GuidanceContext | undefin
   const r = raw as Record<string, unknown>;
   const str = (v: unknown, max: number) => (typeof v === 'string' ? v.slice(0, max) : undefined);
   const seenAt = r.seenAt;
+  const recurrence = r.recurrence as { times?: unknown; days?: unknown } | undefined;
+  const count = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 1e9 ? v : undefined);
+  const times = typeof recurrence === 'object' && recurrence !== null ? count(recurrence.times) : undefined;
+  const days = typeof recurrence === 'object' && recurrence !== null ? count(recurrence.days) : undefined;
   return {
     code: str(r.code, 200),
     node: str(r.node, 253),
@@ -77,5 +88,6 @@ export function sanitizeGuidanceContext(raw: unknown): GuidanceContext | undefin
     message: str(r.message, 2000),
     azureMessage: str(r.azureMessage, AZURE_MESSAGE_MAX),
     seenAt: typeof seenAt === 'number' && Number.isFinite(seenAt) && Math.abs(seenAt) <= MAX_DATE_MS ? seenAt : undefined,
+    ...(times !== undefined && days !== undefined ? { recurrence: { times, days } } : {}),
   };
 }

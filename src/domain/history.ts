@@ -3,6 +3,8 @@
  * views that read them share, and how events from several sources become one list. No `vscode`.
  */
 
+import * as l10n from '@vscode/l10n';
+import { formatUtc } from './format';
 import type { ConditionStatus } from './nodeProjection';
 import type { RepairEventRecord } from './repairEvent';
 
@@ -59,43 +61,146 @@ export type SourcedEvent = RepairEventRecord & { readonly origin?: EventOrigin }
 const SAME_OCCURRENCE_MS = 2_000;
 
 /**
- * One list from several sources, without duplicates: rows with the same key, or (Container
- * Insights rows have no uid) the same node, reason and first-seen second, are one event, kept with
- * the newest count and last seen; a live row wins over a recorded one for its text. Oldest first.
+ * One list from several sources, without duplicates. Rows with the same key are one event. Rows
+ * from different sources (Container Insights rows have no uid) are one event when they agree on
+ * node, reason, code and phase (and message, when both have one) and were first seen within two
+ * seconds: each row is matched to the closest such row of an earlier source, and a row takes at
+ * most one row of each other source. Kept with the newest count and last seen; a live row wins
+ * over a recorded one for its text. Oldest first.
  */
 export function mergeEvents(...sources: readonly (readonly SourcedEvent[])[]): SourcedEvent[] {
   const byKey = new Map<string, SourcedEvent>();
-  const byOccurrence = new Map<string, string>();
+  /** node, reason and time bucket → keys of the rows seen there. */
+  const byOccurrence = new Map<string, string[]>();
+  /** Per row kept, the origins merged into it (bits): a second row of one origin is another event. */
+  const origins = new Map<string, number>();
+  const keep = (key: string, event: SourcedEvent): void => {
+    byKey.set(key, event);
+    origins.set(key, ORIGIN_BIT[originOf(event)]);
+    const at = occurrenceTime(event);
+    if (at !== undefined) {
+      const bucket = occurrenceBucket(event, Math.floor(at / SAME_OCCURRENCE_MS));
+      const keys = byOccurrence.get(bucket);
+      if (keys) {
+        keys.push(key);
+      } else {
+        byOccurrence.set(bucket, [key]);
+      }
+    }
+  };
+  const mergeInto = (key: string, event: SourcedEvent): void => {
+    byKey.set(key, newerOf(byKey.get(key)!, event));
+    origins.set(key, origins.get(key)! | ORIGIN_BIT[originOf(event)]);
+  };
   for (const list of sources) {
+    // Rows no key matches wait until the whole list is read, then go to the closest match first
+    // (with nothing earlier to match, as for the first list, they are kept at once).
+    const matchable = byOccurrence.size > 0;
+    const waiting = new Map<string, SourcedEvent>();
     for (const event of list) {
-      const occurrence = occurrenceKey(event);
-      const key = byKey.has(event.key) ? event.key : (occurrence !== undefined ? byOccurrence.get(occurrence) : undefined) ?? event.key;
-      const existing = byKey.get(key);
-      byKey.set(key, existing ? newerOf(existing, event) : event);
-      if (occurrence !== undefined && !byOccurrence.has(occurrence)) {
-        byOccurrence.set(occurrence, key);
+      if (byKey.has(event.key)) {
+        mergeInto(event.key, event);
+      } else if (!matchable) {
+        keep(event.key, event);
+      } else {
+        const seen = waiting.get(event.key);
+        waiting.set(event.key, seen ? newerOf(seen, event) : event);
+      }
+    }
+    if (waiting.size === 0) {
+      continue;
+    }
+    const pairs = candidatePairs(waiting, byOccurrence, byKey, origins);
+    const matched = new Set<string>();
+    const taken = new Set<string>();
+    for (const { key, target } of pairs) {
+      if (!matched.has(key) && !taken.has(target)) {
+        matched.add(key);
+        taken.add(target);
+        mergeInto(target, waiting.get(key)!);
+      }
+    }
+    for (const [key, event] of waiting) {
+      if (!matched.has(key)) {
+        keep(key, event);
       }
     }
   }
   return [...byKey.values()].sort((a, b) => (a.firstSeen ?? a.lastSeen ?? 0) - (b.firstSeen ?? b.lastSeen ?? 0));
 }
 
-function occurrenceKey(event: SourcedEvent): string | undefined {
-  const at = event.firstSeen ?? event.lastSeen;
-  return at === undefined ? undefined : `${event.node}\n${event.reason}\n${Math.round(at / SAME_OCCURRENCE_MS)}`;
+function occurrenceTime(event: SourcedEvent): number | undefined {
+  return event.firstSeen ?? event.lastSeen;
 }
+
+function occurrenceBucket(event: SourcedEvent, bucket: number): string {
+  return `${event.node}\n${event.reason}\n${bucket}`;
+}
+
+const originOf = (e: SourcedEvent): EventOrigin => e.origin ?? 'live';
+const ORIGIN_BIT: Record<EventOrigin, number> = { live: 1, history: 2, containerInsights: 4 };
+
+/** Every (waiting row, earlier row) that can be one occurrence, the closest in time first. */
+function candidatePairs(
+  waiting: ReadonlyMap<string, SourcedEvent>,
+  byOccurrence: ReadonlyMap<string, readonly string[]>,
+  byKey: ReadonlyMap<string, SourcedEvent>,
+  origins: ReadonlyMap<string, number>,
+): { key: string; target: string; distance: number }[] {
+  const pairs: { key: string; target: string; distance: number }[] = [];
+  for (const [key, event] of waiting) {
+    const at = occurrenceTime(event);
+    if (at === undefined) {
+      continue;
+    }
+    const bucket = Math.floor(at / SAME_OCCURRENCE_MS);
+    for (const b of [bucket - 1, bucket, bucket + 1]) {
+      for (const target of byOccurrence.get(occurrenceBucket(event, b)) ?? []) {
+        const other = byKey.get(target)!;
+        const otherAt = occurrenceTime(other)!;
+        const distance = Math.abs(otherAt - at);
+        if (distance <= SAME_OCCURRENCE_MS && (origins.get(target)! & ORIGIN_BIT[originOf(event)]) === 0 && sameFacts(other, event)) {
+          pairs.push({ key, target, distance });
+        }
+      }
+    }
+  }
+  // Stable: equal distances keep the order the rows came in.
+  return pairs.length > 1 ? pairs.sort((a, b) => a.distance - b.distance) : pairs;
+}
+
+/** Two rows of one node and reason say the same thing: code and phase, and the message when both have one. */
+function sameFacts(a: SourcedEvent, b: SourcedEvent): boolean {
+  if (a.code !== b.code || a.phase !== b.phase) {
+    return false;
+  }
+  if (!a.message || !b.message) {
+    return true;
+  }
+  // One source may keep a shorter cut of the same text.
+  const n = Math.min(a.message.length, b.message.length);
+  return a.message.slice(0, n) === b.message.slice(0, n);
+}
+
+const FILLED = ['action', 'phase', 'code', 'azureMessage', 'type', 'source'] as const;
 
 /** The same event seen twice: the higher count and later last seen; a live row's text and origin. */
 function newerOf(a: SourcedEvent, b: SourcedEvent): SourcedEvent {
-  const live = (e: SourcedEvent) => (e.origin ?? 'live') === 'live';
+  const live = (e: SourcedEvent) => originOf(e) === 'live';
   const base = live(b) && !live(a) ? b : live(a) && !live(b) ? a : (b.lastSeen ?? 0) >= (a.lastSeen ?? 0) ? b : a;
   const count = Math.max(a.count, b.count);
   const lastSeen = Math.max(a.lastSeen ?? 0, b.lastSeen ?? 0) || undefined;
   const firstSeen = Math.min(a.firstSeen ?? Infinity, b.firstSeen ?? Infinity);
-  if (base.count === count && base.lastSeen === lastSeen && base.firstSeen === (Number.isFinite(firstSeen) ? firstSeen : undefined)) {
+  const other = base === a ? b : a;
+  // What the base lacks and the other row knows (Container Insights has no code on a Normal row).
+  const fill = FILLED.filter((k) => base[k] === undefined && other[k] !== undefined);
+  if (fill.length === 0 && base.count === count && base.lastSeen === lastSeen && base.firstSeen === (Number.isFinite(firstSeen) ? firstSeen : undefined)) {
     return base;
   }
   const merged = { ...base, count } as SourcedEvent & { lastSeen?: number; firstSeen?: number };
+  for (const k of fill) {
+    (merged as unknown as Record<string, unknown>)[k] = other[k];
+  }
   if (lastSeen !== undefined) {
     merged.lastSeen = lastSeen;
   }
@@ -157,4 +262,38 @@ export interface InsightsStatus {
   readonly at: number;
   /** How many event rows came back. */
   readonly rows: number;
+}
+
+/** Why the local history is not recorded or cannot be read, as the views say it. */
+export interface HistoryProblem {
+  /** One line, in the display language. */
+  readonly message: string;
+  /** What to do about it. */
+  readonly nextStep: string;
+}
+
+/** The Container Insights rows held for a cluster, the status of the last read, and when the rows were read. */
+export interface HeldInsights {
+  readonly events: readonly RecordedEvent[];
+  readonly status: InsightsStatus;
+  /** Epoch ms of the read the rows come from (older than the status after a failed read). */
+  readonly rowsReadAt: number;
+}
+
+/**
+ * What to hold after a read: its rows and status; but after a read that failed (throttled, a
+ * timeout, offline) the rows of the last read that had some, with the failure as the status and
+ * when those rows were read, so a passing failure does not empty the timelines.
+ */
+export function carryOverInsights(previous: HeldInsights | undefined, events: readonly RecordedEvent[], status: InsightsStatus): HeldInsights {
+  if (status.kind !== 'problem' || !previous || previous.events.length === 0) {
+    return { events, status, rowsReadAt: status.at };
+  }
+  const read = formatUtc(previous.rowsReadAt);
+  const when = read.slice(0, 10) === formatUtc(status.at).slice(0, 10) ? `${read.slice(11, 16)} UTC` : `${read.slice(0, 16)} UTC`;
+  return {
+    events: previous.events,
+    rowsReadAt: previous.rowsReadAt,
+    status: { ...status, message: l10n.t('{0} Showing rows read at {1}.', status.message, when), rows: previous.events.length },
+  };
 }

@@ -15,13 +15,13 @@ const STATE_LABEL: Record<NodeHealthState, string> = { 'healthy': 'Ready', 'not-
 
 /**
  * One line for the tree: `NotReady 12m · reimage failed: TooManyVMRedeploymentRequests`,
- * `Ready · cordoned`, `NotReady 2m · repair expected in 3m`, `NotReady 40m · auto-repair skips: shutdown taint`.
+ * `Ready,SchedulingDisabled`, `NotReady 2m · repair expected in 3m`, `NotReady 40m · auto-repair skips: shutdown taint`.
+ * A cordoned node reads as kubectl's STATUS column does: `NotReady,SchedulingDisabled 40m · …`.
  */
 export function describeNode(node: NodeSummary, timeline: RepairTimeline | undefined, now: number): string {
   const health = assessHealth(node, now);
-  const head = health.unhealthyFor !== undefined
-    ? `${STATE_LABEL[health.state]} ${formatDuration(health.unhealthyFor)}`
-    : STATE_LABEL[health.state];
+  const status = health.cordoned ? `${STATE_LABEL[health.state]},SchedulingDisabled` : STATE_LABEL[health.state];
+  const head = health.unhealthyFor !== undefined ? `${status} ${formatDuration(health.unhealthyFor)}` : status;
   const parts = [head];
 
   if (health.state === 'healthy') {
@@ -44,9 +44,6 @@ export function describeNode(node: NodeSummary, timeline: RepairTimeline | undef
         ? l10n.t('repair expected in {0}', formatDuration(REPAIR_DELAY_MS - health.unhealthyFor))
         : l10n.t('awaiting auto-repair'));
     }
-  }
-  if (health.cordoned) {
-    parts.push(l10n.t('cordoned'));
   }
   return parts.join(' · ');
 }

@@ -108,6 +108,11 @@ export function buildTimeline(
     }
     const at = e.lastSeen ?? e.firstSeen;
     let step = latest.get(e.action);
+    // Recorded history spans days: an event more than an hour after the step's last activity is
+    // another attempt, even with the same text (within the hour, a repeat is the same one).
+    if (step && at !== undefined && step.lastSeen !== undefined && (e.firstSeen ?? at) - step.lastSeen > STALE_STEP_MS) {
+      step = undefined;
+    }
     switch (e.phase) {
       case 'start':
         // A repeat of the same Start is the same attempt; a Start after activity is a new one.

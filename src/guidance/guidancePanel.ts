@@ -257,6 +257,7 @@ function guidanceStrings(): GuidanceStrings {
     seenOnNode: vscode.l10n.t('Node {0}'),
     seenWithReason: vscode.l10n.t('event {0}'),
     seenAt: vscode.l10n.t('last seen {0} UTC'),
+    seenTimes: vscode.l10n.t('seen {0} times over {1} days'),
     azureError: vscode.l10n.t('Azure error:'),
     navigationLabel: vscode.l10n.t('Guidance navigation'),
     back: vscode.l10n.t('Back'),

@@ -45,6 +45,8 @@ export interface GuidanceStrings {
   readonly seenWithReason: string;
   /** `{0}` is a UTC date and time; follows seenOnNode after a comma. */
   readonly seenAt: string;
+  /** `{0}` times over `{1}` days (a recurring code, from the local history); follows seenOnNode after a comma. */
+  readonly seenTimes: string;
   /** Lead-in of the Azure error's message an auto-repair event carried beside its code. */
   readonly azureError: string;
   readonly navigationLabel: string;
@@ -243,6 +245,10 @@ function renderContext(context: GuidanceContext | undefined, entry: CatalogEntry
     }
     if (context.seenAt) {
       parts.push(fill(s.seenAt, e(new Date(context.seenAt).toISOString().replace('T', ' ').slice(0, 19))));
+    }
+    if (context.recurrence) {
+      // Counts are numbers the sanitizer checked: no markup can come through them.
+      parts.push(escapeHtml(s.seenTimes.replace('{0}', String(context.recurrence.times)).replace('{1}', String(context.recurrence.days))));
     }
     rows.push(`<p>${parts.join(', ')}</p>`);
     if (s.diagnose) {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ClusterChange } from '../domain/clusterModel';
 import { singleLine, truncate } from '../domain/format';
+import { inertNotificationText } from '../domain/notificationText';
 import { eventGuidance, type GuidanceTarget } from '../domain/guidanceTarget';
 import { CommandIds, SETTINGS_SECTION, Settings } from '../ids';
 import type { ClusterSession, SessionState } from '../session/clusterSession';
@@ -92,7 +93,8 @@ export class RepairNotifier implements vscode.Disposable {
       const message = azure
         ? vscode.l10n.t('Auto-repair {0} failed on {1}: {2} ({3}).', action, truncate(singleLine(node), 80), what, truncate(singleLine(azure), 120))
         : vscode.l10n.t('Auto-repair {0} failed on {1}: {2}.', action, truncate(singleLine(node), 80), what);
-      void this.show(message, explain, showNode)
+      // The node name and Azure's message come from outside: no `[label](command:…)` in them may become a link.
+      void this.show(inertNotificationText(message), explain, showNode)
         .then((pick) => {
           if (pick === explain) {
             void vscode.commands.executeCommand(CommandIds.openGuidance, target);
@@ -104,7 +106,7 @@ export class RepairNotifier implements vscode.Disposable {
     }
     const names = pending.map(([n]) => n);
     const showNodes: vscode.MessageItem = { title: vscode.l10n.t('Show Nodes') };
-    void this.show(vscode.l10n.t('Auto-repair failed on {0} nodes: {1}.', names.length, truncate(singleLine(names.join(', ')), 160)), showNodes)
+    void this.show(inertNotificationText(vscode.l10n.t('Auto-repair failed on {0} nodes: {1}.', names.length, truncate(singleLine(names.join(', ')), 160))), showNodes)
       .then((pick) => {
         if (pick === showNodes) {
           void vscode.commands.executeCommand(CommandIds.showRepairActivity, names);

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import type { ClusterBackend, ClusterConnection, ClusterIdentity, ConnectionProblem, ConnectionState, Logger } from '../cluster/clusterTypes';
+import type { ActionProblem, ClusterBackend, ClusterConnection, ClusterIdentity, ConnectionProblem, ConnectionState, Logger, NodeActions } from '../cluster/clusterTypes';
+import { singleLine } from '../domain/format';
 import { redact } from '../domain/redact';
 import { ClusterModel, type ClusterChange } from '../domain/clusterModel';
 import { expandHome } from '../domain/homePath';
@@ -56,6 +57,20 @@ export class ClusterSession implements vscode.Disposable {
 
   get isBackendLoaded(): boolean {
     return this.backend !== undefined;
+  }
+
+  /** Node actions (cordon, drain …) with the current connection's credentials, or why there are none. */
+  nodeActions(): NodeActions | { readonly problem: ActionProblem } {
+    if (!this.connection) {
+      return {
+        problem: {
+          kind: 'unreachable',
+          message: vscode.l10n.t('No cluster is connected.'),
+          nextStep: vscode.l10n.t('Connect one in the Nodes view (a kubeconfig with an AKS context), then run the action again.'),
+        },
+      };
+    }
+    return this.connection.actions();
   }
 
   /** Connects on first call; later calls do nothing. */
@@ -180,12 +195,16 @@ function firstKubeconfigPath(): string {
   return env ?? expandHome('~/.kube/config');
 }
 
-/** Credentials never reach the log, whatever a message or a server error contains. */
+/**
+ * Credentials never reach the log, whatever a message or a server error contains; and each entry
+ * is one line, so a line break in a node or pod name cannot forge another entry.
+ */
 function redactingLogger(log: vscode.LogOutputChannel): Logger {
+  const clean = (m: string): string => redact(singleLine(m));
   return {
-    info: (m) => log.info(redact(m)),
-    warn: (m) => log.warn(redact(m)),
-    error: (m) => log.error(redact(m)),
-    debug: (m) => log.debug(redact(m)),
+    info: (m) => log.info(clean(m)),
+    warn: (m) => log.warn(clean(m)),
+    error: (m) => log.error(clean(m)),
+    debug: (m) => log.debug(clean(m)),
   };
 }

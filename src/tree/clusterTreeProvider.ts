@@ -5,7 +5,9 @@ import { contextValue, ItemTokens } from '../ids';
 import type { ClusterSession } from '../session/clusterSession';
 import { clusterDescription, filteredOutMessage, kubeconfigProblemRows, messageItem, stateMessages } from './connectionRows';
 import { eventItem, goneGroupItem, nodeItem, nextStepItem, poolItem, stepItem } from './nodeItems';
-import { TreeFrame } from './treeFrame';
+import { historyMessages, insightsMessages } from './recordedRows';
+import { MergedTimelines, TreeFrame } from './treeFrame';
+import type { RepairHistoryView } from '../repairHistory/historyApi';
 import { NO_FILTER, treeNodeId, type NodeFilter, type TreeNode } from './treeNodes';
 import type { DiagnosisNote } from '../domain/diagnosis';
 
@@ -22,12 +24,16 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   readonly onDidChangeTreeData = this.changed.event;
   private currentFilter: NodeFilter = NO_FILTER;
   private currentFrame?: TreeFrame;
+  /** Nodes' timelines merged with their recorded rows, kept across refreshes. */
+  private readonly merged = new MergedTimelines();
 
   constructor(
     private readonly session: ClusterSession,
     private readonly now: () => number = Date.now,
     /** The node's last Azure diagnosis, for its tooltip. */
     private readonly diagnosisNote: (node: string) => DiagnosisNote | undefined = () => undefined,
+    /** The local repair history and Container Insights rows, merged into the nodes' timelines. */
+    private readonly history?: RepairHistoryView,
   ) {}
 
   get filter(): NodeFilter {
@@ -46,7 +52,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 
   private get frame(): TreeFrame {
     if (!this.currentFrame || this.currentFrame.model !== this.session.model) {
-      this.currentFrame = new TreeFrame(this.session.model, this.now());
+      this.currentFrame = new TreeFrame(this.session.model, this.now(), this.history, this.merged);
     }
     return this.currentFrame;
   }
@@ -64,7 +70,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     const frame = this.frame;
     switch (element.kind) {
       case 'cluster': {
-        const messages: TreeNode[] = stateMessages(this.session.state, frame.nodeCount(), Date.now());
+        const messages: TreeNode[] = [...stateMessages(this.session.state, frame.nodeCount(), Date.now()), ...insightsMessages(this.history?.insightsStatus()), ...historyMessages(this.history?.problem?.())];
         const pools = frame.pools()
           .filter((p) => p.nodes.some((n) => this.matches(n, frame)))
           .map((p): TreeNode => ({ kind: 'pool', name: p.name }));
@@ -83,14 +89,21 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
           .sort((a, b) => a.rank - b.rank || a.n.name.localeCompare(b.n.name))
           .map(({ n }): TreeNode => ({ kind: 'node', name: n.name }));
       case 'node': {
-        const { timeline } = frame.node(element.name);
+        // Every step, recorded ones included; the next step from what is going on now.
+        const { timeline, status = timeline } = frame.node(element.name);
         const steps = timeline.steps.map((_s, index): TreeNode => ({ kind: 'step', node: element.name, index }));
-        const next: TreeNode[] = timeline.next && (timeline.next.action !== 'none' || timeline.steps.length > 0)
+        const next: TreeNode[] = status.next && (status.next.action !== 'none' || status.steps.length > 0)
           ? [{ kind: 'next', node: element.name }] : [];
         const others = timeline.otherEvents.slice(-MAX_OTHER_EVENTS)
           .map((e): TreeNode => ({ kind: 'event', node: element.name, key: e.key }));
         if (steps.length === 0 && others.length === 0) {
-          return [{ kind: 'message', id: `none:${element.name}`, text: vscode.l10n.t('No auto-repair events in the last hour'), icon: 'info' }];
+          const problem = this.history?.problem?.();
+          const text = problem
+            ? vscode.l10n.t('No auto-repair events in the last hour. {0}', problem.message)
+            : this.history
+              ? vscode.l10n.t('No auto-repair events in the last hour or the repair history ({0} days)', this.history.retentionDays)
+              : vscode.l10n.t('No auto-repair events in the last hour');
+          return [{ kind: 'message', id: `none:${element.name}`, text, icon: problem ? 'warning' : 'info' }];
         }
         return [...steps, ...next, ...others];
       }
@@ -147,18 +160,18 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
         return poolItem(element.name, pool, unhealthy);
       }
       case 'gone':
-        return goneGroupItem(frame.goneNodes().length);
+        return goneGroupItem(frame.goneNodes().length, this.history?.retentionDays);
       case 'node':
-        return nodeItem(frame.node(element.name), frame.now, this.diagnosisNote(element.name));
+        return nodeItem(frame.node(element.name), frame.now, this.diagnosisNote(element.name), this.history?.retentionDays);
       case 'step': {
         const node = frame.node(element.node);
         const step = node.timeline.steps[element.index];
-        return step ? stepItem(node, step) : new vscode.TreeItem(vscode.l10n.t('(gone)'));
+        return step ? stepItem(node, step, frame.now) : new vscode.TreeItem(vscode.l10n.t('(gone)'));
       }
       case 'event': {
         const node = frame.node(element.node);
         const event = node.event(element.key);
-        return event ? eventItem(node, event) : new vscode.TreeItem(vscode.l10n.t('(expired)'));
+        return event ? eventItem(node, event, frame.now) : new vscode.TreeItem(vscode.l10n.t('(expired)'));
       }
       case 'next':
         return nextStepItem(frame.node(element.node), frame.now);
@@ -181,7 +194,8 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     if (this.currentFilter.unhealthyOnly && snapshot.health?.state === 'healthy') {
       return false;
     }
-    if (this.currentFilter.repairActivityOnly && snapshot.timeline.steps.length === 0) {
+    // "A repair step in the last hour": recorded history alone does not make a node active.
+    if (this.currentFilter.repairActivityOnly && (snapshot.live ?? snapshot.timeline).steps.length === 0) {
       return false;
     }
     return true;

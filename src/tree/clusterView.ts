@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
+import { inertNotificationText } from '../domain/notificationText';
 import { RefreshCoalescer } from '../domain/refreshCoalescer';
 import { ContextKeys, FOCUS_NODES_VIEW, MementoKeys, ViewIds } from '../ids';
 import type { ClusterSession, SessionState } from '../session/clusterSession';
 import { ClusterTreeProvider } from './clusterTreeProvider';
 import { NO_FILTER, type NodeFilter, type TreeNode } from './treeNodes';
 import type { DiagnosisNote } from '../domain/diagnosis';
+import type { RepairHistoryView } from '../repairHistory/historyApi';
 
 const CLOCK_REFRESH_MS = 30_000;
 
@@ -23,10 +25,13 @@ export class ClusterView implements vscode.Disposable {
     private readonly session: ClusterSession,
     private readonly workspaceState: vscode.Memento,
     diagnosisNote?: (node: string) => DiagnosisNote | undefined,
+    /** The repair history: recorded steps join the nodes' timelines. */
+    history?: RepairHistoryView,
   ) {
-    this.provider = new ClusterTreeProvider(session, Date.now, diagnosisNote);
+    this.provider = new ClusterTreeProvider(session, Date.now, diagnosisNote, history);
     this.provider.filter = workspaceState.get<NodeFilter>(MementoKeys.nodeFilter, this.provider.filter);
-    this.treeView = vscode.window.createTreeView(ViewIds.nodes, { treeDataProvider: this.provider, showCollapseAll: true });
+    // Several node rows can be selected on purpose: the node actions then list and act on them all.
+    this.treeView = vscode.window.createTreeView(ViewIds.nodes, { treeDataProvider: this.provider, showCollapseAll: true, canSelectMany: true });
     this.coalescer = new RefreshCoalescer(() => {
       this.provider.refresh();
       this.updateMessage();
@@ -37,6 +42,7 @@ export class ClusterView implements vscode.Disposable {
       { dispose: () => this.coalescer.dispose() },
       session.onDidChangeModel(() => this.coalescer.push()),
       session.onDidChangeState((state) => this.onState(state)),
+      ...(history ? [history.onDidChange(() => this.coalescer.push())] : []),
     );
     this.updateDescription();
     // Ages ("NotReady 12m"), expected next steps and the last-hour counts move with the clock even
@@ -76,7 +82,7 @@ export class ClusterView implements vscode.Disposable {
     try {
       await this.treeView.reveal({ kind: 'node', name }, { select: true, focus: true, expand: true });
     } catch (err) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('Node {0} is not in the Nodes view any more ({1}). Refresh the view, or look it up with "kubectl get node {0}".', name, String(err)));
+      void vscode.window.showWarningMessage(inertNotificationText(vscode.l10n.t('Node {0} is not in the Nodes view any more ({1}). Refresh the view, or look it up with "kubectl get node {0}".', name, String(err))));
     }
   }
 

@@ -10,14 +10,20 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ArmFault, ArmStandIn } from '../standin/azure/armServer';
+import type { ArmOperationRecord } from '../standin/azure/armOperations';
 import { startArmStandIn } from '../standin/azure/armServer';
-import { SIMULATED_AZURE, simulatedAzureScenario } from '../standin/azure/scenario';
+import { SIMULATED_AZURE, simulatedAzureScenario, type OperationScript } from '../standin/azure/scenario';
+import { insightsRoutes } from '../standin/azure/insightsRoutes';
+import { simulatedInsightsWorld } from '../standin/azure/insightsScenario';
+import { startLogAnalyticsStandIn, type LogAnalyticsFault, type LogAnalyticsRequest, type LogAnalyticsStandIn } from '../standin/azure/logAnalyticsServer';
 import { writeFakeAzureCli } from './fakeAzureCli';
 
 /** Environment variables the extension host gets (and the tests read). */
 export const ARM_ENV = {
   url: 'AKS_REPAIR_ARM_URL',
   control: 'AKS_REPAIR_ARM_CONTROL',
+  /** The Log Analytics stand-in (Container Insights), beside the ARM one. */
+  logAnalytics: 'AKS_REPAIR_LA_URL',
 } as const;
 
 /** A fault as JSON: the path's RegExp as its source and flags. */
@@ -25,6 +31,8 @@ type WireFault = Omit<ArmFault, 'path'> & { path: { source: string; flags: strin
 
 export interface ControlledArmStandIn {
   readonly standin: ArmStandIn;
+  /** Container Insights' `KubeEvents`, for the workspace the simulated cluster's monitoring add-on names. */
+  readonly logAnalytics: LogAnalyticsStandIn;
   /** For the VS Code process: the stand-in's address, its CA, and a PATH with the simulated `az` first (kept, see VSCODE_CLI). */
   readonly env: Record<string, string>;
   stop(): Promise<void>;
@@ -32,7 +40,10 @@ export interface ControlledArmStandIn {
 
 /** Starts the ARM stand-in on the simulated scenario, the simulated `az`, and the control endpoint. */
 export async function startControlledArmStandIn(): Promise<ControlledArmStandIn> {
-  const standin = await startArmStandIn({ scenario: simulatedAzureScenario(new Date()) });
+  const world = simulatedInsightsWorld(new Date());
+  const standin = await startArmStandIn({ scenario: simulatedAzureScenario(new Date()), extraRoutes: insightsRoutes(world) });
+  // The simulated `az` hands out the ARM stand-in's token for every resource: Log Analytics accepts it too.
+  const logAnalytics = await startLogAnalyticsStandIn({ workspaces: world.workspaces, token: standin.token });
   const bin = writeFakeAzureCli(fs.mkdtempSync(path.join(os.tmpdir(), 'aks-repair-az-')), {
     token: standin.token, subscription: SIMULATED_AZURE.subscriptionId, tenant: SIMULATED_AZURE.tenantId,
   });
@@ -46,10 +57,34 @@ export async function startControlledArmStandIn(): Promise<ControlledArmStandIn>
           standin.inject({ ...wire, path: new RegExp(wire.path.source, wire.path.flags) } as ArmFault);
         } else if (req.method === 'DELETE' && req.url === '/faults') {
           standin.clearFaults();
+        } else if (req.method === 'POST' && req.url === '/la/faults') {
+          logAnalytics.inject(JSON.parse(Buffer.concat(chunks).toString('utf8')) as LogAnalyticsFault);
+        } else if (req.method === 'DELETE' && req.url === '/la/faults') {
+          logAnalytics.clearFaults();
+          logAnalytics.workspaces.forEach((w) => delete w.errorsOnly);
+        } else if (req.method === 'POST' && req.url === '/la/errors-only') {
+          const on = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { on: boolean }).on;
+          logAnalytics.workspaces.forEach((w) => { w.errorsOnly = on; });
+        } else if (req.method === 'GET' && req.url === '/la/requests') {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(logAnalytics.requests.map(({ method, path: p, workspace, query, timespan, at }) => ({ method, path: p, workspace, query, timespan, at }))));
+          return;
         } else if (req.method === 'GET' && req.url === '/requests') {
           res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify(standin.requests.map(({ method, path: p, query, at }) => ({ method, path: p, query, at }))));
+          res.end(JSON.stringify(standin.requests.map(({ method, path: p, query, body, at }) => ({ method, path: p, query, body, at }))));
           return;
+        } else if (req.method === 'PUT' && req.url === '/operations') {
+          standin.scenario.operations = JSON.parse(Buffer.concat(chunks).toString('utf8')) as OperationScript[];
+        } else if (req.method === 'GET' && req.url === '/operations') {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(standin.operations));
+          return;
+        } else if (req.method === 'DELETE' && req.url === '/operations') {
+          standin.clearOperations();
+        } else if (req.method === 'POST' && req.url === '/scenario/reset') {
+          // Operations change the scenario (statuses, deleted machines): tests start from a fresh one.
+          standin.scenario = simulatedAzureScenario(new Date());
+          standin.clearOperations();
         } else {
           res.writeHead(404).end();
           return;
@@ -64,6 +99,7 @@ export async function startControlledArmStandIn(): Promise<ControlledArmStandIn>
   const port = (control.address() as AddressInfo).port;
   return {
     standin,
+    logAnalytics,
     env: {
       NODE_EXTRA_CA_CERTS: standin.caFile,
       PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`,
@@ -72,10 +108,12 @@ export async function startControlledArmStandIn(): Promise<ControlledArmStandIn>
       VSCODE_CLI: '1',
       [ARM_ENV.url]: standin.url,
       [ARM_ENV.control]: `http://127.0.0.1:${port}`,
+      [ARM_ENV.logAnalytics]: logAnalytics.url,
     },
     stop: async () => {
       await new Promise<void>((resolve) => control.close(() => resolve()));
       await standin.stop();
+      await logAnalytics.stop();
       fs.rmSync(bin, { recursive: true, force: true });
     },
   };
@@ -101,8 +139,50 @@ export class ArmControl {
     await this.call('DELETE', '/faults');
   }
 
-  async requests(): Promise<{ method: string; path: string; query: string; at: number }[]> {
-    return JSON.parse(await this.call('GET', '/requests')) as { method: string; path: string; query: string; at: number }[];
+  /** The Log Analytics stand-in's address (the `logAnalyticsEndpoint` setting); undefined when none runs. */
+  get logAnalyticsUrl(): string | undefined {
+    return process.env[ARM_ENV.logAnalytics];
+  }
+
+  async injectLogAnalytics(fault: LogAnalyticsFault): Promise<void> {
+    await this.call('POST', '/la/faults', JSON.stringify(fault));
+  }
+
+  /** Clears the Log Analytics faults and collects Normal events again. */
+  async clearLogAnalyticsFaults(): Promise<void> {
+    await this.call('DELETE', '/la/faults');
+  }
+
+  /** As with `collect_all_kube_events` off (`true`): only Warning rows come back. */
+  async setErrorsOnly(on: boolean): Promise<void> {
+    await this.call('POST', '/la/errors-only', JSON.stringify({ on }));
+  }
+
+  async logAnalyticsRequests(): Promise<Omit<LogAnalyticsRequest, 'auth' | 'prefer'>[]> {
+    return JSON.parse(await this.call('GET', '/la/requests')) as Omit<LogAnalyticsRequest, 'auth' | 'prefer'>[];
+  }
+
+  async requests(): Promise<{ method: string; path: string; query: string; body?: string; at: number }[]> {
+    return JSON.parse(await this.call('GET', '/requests')) as { method: string; path: string; query: string; body?: string; at: number }[];
+  }
+
+  /** Scripts the node actions' long-running operations (outcome, polls InProgress); see OperationScript. */
+  async setOperations(scripts: OperationScript[]): Promise<void> {
+    await this.call('PUT', '/operations', JSON.stringify(scripts));
+  }
+
+  /** The operations the stand-in accepted, in order. */
+  async operations(): Promise<ArmOperationRecord[]> {
+    return JSON.parse(await this.call('GET', '/operations')) as ArmOperationRecord[];
+  }
+
+  async clearOperations(): Promise<void> {
+    await this.call('DELETE', '/operations');
+  }
+
+  /** A fresh simulated scenario (operations change statuses and delete machines), with no operations. */
+  async resetScenario(): Promise<void> {
+    await this.call('POST', '/scenario/reset');
   }
 
   private async call(method: string, p: string, body?: string): Promise<string> {

@@ -3,8 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { makeNode, makeRepairEvent } from '../standin/fixtures';
+import { aksNodeName, makeNode, makeRepairEvent } from '../standin/fixtures';
 import { LIVE_NODE, SimulatedCluster, startSimulatedCluster } from '../standin/simulatedCluster';
+import { SIMULATED_PODS } from '../standin/simulatedWorkloads';
 import { KUBECTL, kubectlAvailable, runKubectl, spawnKubectl } from './kubectl';
 
 interface ListJson {
@@ -179,5 +180,126 @@ describe('API stand-in, checked with the real kubectl', function () {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /namespace\/default/);
     assert.match(r.stdout, /namespace\/shop/);
+  });
+});
+
+describe('API stand-in node actions, checked with the real kubectl (cordon, uncordon, drain)', function () {
+  let cluster: SimulatedCluster;
+  let kubeconfig: string;
+  const ready = aksNodeName('userpool', 0);
+  const unschedulable = (name: string): unknown =>
+    (cluster.server.nodes().find((n) => n.metadata?.name === name)?.spec as { unschedulable?: boolean } | undefined)?.unschedulable;
+  const workloadPods = (node: string): string[] => cluster.server.podsOn(node)
+    .filter((p) => !(p.metadata?.ownerReferences as { kind: string }[] | undefined)?.some((o) => o.kind === 'DaemonSet'))
+    .map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`);
+
+  before(async function () {
+    if (!kubectlAvailable()) {
+      console.warn(`    kubectl not found at ${KUBECTL}: skipping the kubectl checks of node actions on the API stand-in.`);
+      this.skip();
+    }
+    cluster = await startSimulatedCluster({ podTerminationMs: 200 });
+    kubeconfig = cluster.kubeconfigPath;
+  });
+
+  after(async function () {
+    await cluster?.stop();
+  });
+
+  it('cordons and uncordons a node with kubectl\'s strategic merge patch', async function () {
+    const cordon = await runKubectl(kubeconfig, ['cordon', ready]);
+    assert.equal(cordon.code, 0, cordon.stderr);
+    assert.equal(cordon.stdout.trim(), `node/${ready} cordoned`);
+    assert.equal(unschedulable(ready), true);
+    const patch = cluster.server.requestLog.find((e) => e.method === 'PATCH' && e.path === `/api/v1/nodes/${ready}`);
+    assert.equal(patch?.contentType, 'application/strategic-merge-patch+json');
+    const table = await runKubectl(kubeconfig, ['get', 'node', ready]);
+    assert.match(table.stdout, new RegExp(`${ready}\\s+Ready,SchedulingDisabled\\s`));
+
+    const uncordon = await runKubectl(kubeconfig, ['uncordon', ready]);
+    assert.equal(uncordon.code, 0, uncordon.stderr);
+    assert.equal(uncordon.stdout.trim(), `node/${ready} uncordoned`);
+    assert.equal(unschedulable(ready), undefined);
+  });
+
+  it('patches labels and annotations (merge and JSON patches), bumping the resourceVersion, and refuses a stale one', async function () {
+    const node = aksNodeName('userpool', 4);
+    const rv = (): number => Number(cluster.server.nodes().find((n) => n.metadata?.name === node)?.metadata?.resourceVersion);
+    const metadata = (): { labels?: Record<string, string>; annotations?: Record<string, string> } =>
+      cluster.server.nodes().find((n) => n.metadata?.name === node)?.metadata ?? {};
+    const first = rv();
+    const label = await runKubectl(kubeconfig, ['label', 'node', node, 'team=payments']);
+    assert.equal(label.code, 0, label.stderr);
+    const annotate = await runKubectl(kubeconfig, ['annotate', 'node', node, 'aks-repair/reason=drain test']);
+    assert.equal(annotate.code, 0, annotate.stderr);
+    const json = await runKubectl(kubeconfig, ['patch', 'node', node, '--type=json', '-p', '[{"op":"add","path":"/metadata/labels/tier","value":"web"}]']);
+    assert.equal(json.code, 0, json.stderr);
+    assert.equal(metadata().labels?.team, 'payments');
+    assert.equal(metadata().labels?.tier, 'web');
+    assert.equal(metadata().annotations?.['aks-repair/reason'], 'drain test');
+    assert.ok(rv() >= first + 3);
+    const types = cluster.server.requestLog.filter((e) => e.method === 'PATCH' && e.path === `/api/v1/nodes/${node}`).map((e) => e.contentType);
+    assert.deepEqual(types, ['application/merge-patch+json', 'application/merge-patch+json', 'application/json-patch+json']);
+
+    const unlabel = await runKubectl(kubeconfig, ['label', 'node', node, 'team-', 'tier-']);
+    assert.equal(unlabel.code, 0, unlabel.stderr);
+    assert.equal(metadata().labels?.team, undefined);
+    const stale = await runKubectl(kubeconfig, ['patch', 'node', node, '--type=merge', '-p', '{"metadata":{"resourceVersion":"1","labels":{"x":"y"}}}']);
+    assert.notEqual(stale.code, 0);
+    assert.match(stale.stderr, /Error from server \(Conflict\).*the object has been modified/);
+  });
+
+  it('drains a node: DaemonSet pods ignored, every other pod evicted through the Eviction API and gone', async function () {
+    const before = workloadPods(ready);
+    assert.ok(before.includes(`${SIMULATED_PODS.emptyDir.namespace}/${SIMULATED_PODS.emptyDir.name}`));
+    const r = await runKubectl(kubeconfig, ['drain', ready, '--ignore-daemonsets', '--delete-emptydir-data', '--timeout=20s'], 40_000);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /Warning: ignoring DaemonSet-managed Pods: kube-system\/csi-azuredisk-node-\w+, kube-system\/kube-proxy-\w+/);
+    for (const pod of before) {
+      assert.ok(r.stdout.includes(`evicting pod ${pod}`), r.stdout);
+      assert.ok(r.stdout.includes(`pod/${pod.split('/')[1]} evicted`), r.stdout);
+    }
+    assert.match(r.stdout, new RegExp(`node/${ready} drained`));
+    assert.deepEqual(workloadPods(ready), []);
+    assert.equal(unschedulable(ready), true);
+    const evictions = cluster.server.requestLog.filter((e) => e.method === 'POST' && e.path.endsWith('/eviction'));
+    assert.equal(evictions.length, before.length);
+    assert.ok(evictions.every((e) => e.status === 201 && e.contentType.startsWith('application/json')));
+    // The web ReplicaSet's pod was recreated on another node.
+    assert.ok(cluster.server.pods().some((p) => p.metadata?.name?.startsWith('web-7d4b9c6f5-') && (p.spec as { nodeName?: string }).nodeName !== ready
+      && !before.includes(`shop/${p.metadata.name}`) && p.metadata.name !== SIMULATED_PODS.web.name));
+    await runKubectl(kubeconfig, ['uncordon', ready]);
+  });
+
+  it('refuses, as kubectl does, to drain a node with an unmanaged pod without --force', async function () {
+    const node = aksNodeName('userpool', 1);
+    const r = await runKubectl(kubeconfig, ['drain', node, '--ignore-daemonsets', '--delete-emptydir-data', '--timeout=20s']);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /cannot delete Pods that declare no controller \(use --force to override\): default\/debug-shell/);
+    await runKubectl(kubeconfig, ['uncordon', node]);
+  });
+
+  it('retries a PodDisruptionBudget\'s 429 as kubectl does, then drains', async function () {
+    this.timeout(60_000);
+    const node = aksNodeName('userpool', 2);
+    cluster.server.addDisruptionBudget({ namespace: 'shop', name: 'orders-pdb', matchLabels: { app: 'orders' }, refusals: 1 });
+    const r = await runKubectl(kubeconfig, ['drain', node, '--ignore-daemonsets', '--delete-emptydir-data', '--timeout=20s'], 40_000);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /error when evicting pods\/"orders-5b7c9d8f6-\w+" -n "shop" \(will retry after 5s\): Cannot evict pod as it would violate the pod's disruption budget\./);
+    assert.deepEqual(workloadPods(node), []);
+    await runKubectl(kubeconfig, ['uncordon', node]);
+  });
+
+  it('times out on a node whose kubelet is down: the evicted pods stay Terminating until force-deleted', async function () {
+    const node = aksNodeName('userpool', 5);
+    const r = await runKubectl(kubeconfig, ['drain', node, '--ignore-daemonsets', '--delete-emptydir-data', '--timeout=3s'], 30_000);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /error when waiting for pod "orders-5b7c9d8f6-\w+" in namespace "shop" to terminate: global timeout reached: 3s/);
+    const [pod] = workloadPods(node);
+    const table = await runKubectl(kubeconfig, ['get', 'pod', '-n', 'shop', pod.split('/')[1]]);
+    assert.match(table.stdout, /\sTerminating\s/);
+    const deleted = await runKubectl(kubeconfig, ['delete', 'pod', '-n', 'shop', pod.split('/')[1], '--grace-period=0', '--force']);
+    assert.equal(deleted.code, 0, deleted.stderr);
+    assert.deepEqual(workloadPods(node), []);
   });
 });

@@ -4,21 +4,27 @@ import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 
 import { createCertificates } from './certs';
+import { mutate } from './mutations';
+import { AccessRules } from './rbac';
+import { REASONS, StandInError, statusBody, str } from './status';
 import {
   FieldRequirement, LabelRequirement, SelectorError,
   matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector,
 } from './selectors';
 import {
-  EVENT_COLUMNS, KubeObject, NAMESPACE_COLUMNS, NODE_COLUMNS, TableColumn, TableRowObjectMode,
-  eventCells, namespaceCells, nodeCells, pathValue, tableRow,
+  DAEMONSET_COLUMNS, EVENT_COLUMNS, KubeObject, NAMESPACE_COLUMNS, NODE_COLUMNS, POD_COLUMNS, TableColumn, TableRowObjectMode,
+  daemonSetCells, eventCells, namespaceCells, nodeCells, pathValue, podCells, tableRow,
 } from './tables';
+import { DisruptionBudget, Workloads } from './workloads';
 
 export type { KubeObject, ObjectMeta } from './tables';
 
 /**
  * A protocol-faithful Kubernetes API stand-in over HTTPS: discovery, nodes, core/v1 and
- * events.k8s.io/v1 events, namespaces; lists with paging and selectors; watches with
- * resourceVersion semantics; server-side tables for kubectl; bearer-token auth; fault injection.
+ * events.k8s.io/v1 events, namespaces, pods, apps/v1 DaemonSets; lists with paging and selectors;
+ * watches with resourceVersion semantics; server-side tables for kubectl; bearer-token auth;
+ * node patches (cordon), pod evictions against PodDisruptionBudgets and pod deletes (drain, see
+ * mutations.ts and workloads.ts); RBAC refusals; fault injection.
  * It is checked against the real kubectl and @kubernetes/client-node in test/integration.
  */
 
@@ -35,6 +41,10 @@ export interface ApiStandInOptions {
   historyLimit?: number;
   /** Called with one line per request. */
   log?: (line: string) => void;
+  /** How long a kubelet takes to stop a pod after an eviction or graceful delete. Default 100 ms. */
+  podTerminationMs?: number;
+  /** Recreate evicted ReplicaSet and StatefulSet pods on another Ready node. Default true. */
+  reschedulePods?: boolean;
 }
 
 export interface RequestLogEntry {
@@ -45,6 +55,10 @@ export interface RequestLogEntry {
   status: number;
   watch: boolean;
   accept: string;
+  /** The request's Content-Type ('' without a body), e.g. a patch's `application/strategic-merge-patch+json`. */
+  contentType: string;
+  /** A write's body as sent (an eviction's or a delete's DeleteOptions), once read. */
+  body?: string;
 }
 
 export interface RequestInfo {
@@ -74,7 +88,7 @@ export interface KubeconfigOptions {
   namespace?: string;
 }
 
-type StoreName = 'nodes' | 'events' | 'namespaces';
+type StoreName = 'nodes' | 'events' | 'namespaces' | 'pods' | 'daemonsets';
 type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
 interface Change {
@@ -119,29 +133,6 @@ interface Fault {
   status?: number;
   options?: FailOptions;
 }
-
-class StandInError extends Error {
-  constructor(readonly code: number, readonly reason: string, message: string, readonly details?: object) {
-    super(message);
-  }
-}
-
-const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
-
-function statusBody(code: number, reason: string, message: string, details?: object): KubeObject {
-  const body: KubeObject = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason };
-  if (details) {
-    body.details = details;
-  }
-  body.code = code;
-  return body;
-}
-
-const REASONS: Record<number, string> = {
-  400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 405: 'MethodNotAllowed',
-  409: 'Conflict', 410: 'Expired', 422: 'Invalid', 429: 'TooManyRequests', 500: 'InternalError',
-  503: 'ServiceUnavailable', 504: 'Timeout',
-};
 
 const eventFields: Record<string, (e: KubeObject) => string> = {
   'involvedObject.kind': (e) => str(pathValue(e, 'involvedObject.kind')),
@@ -231,10 +222,40 @@ const VIEWS = {
     resource: 'events', store: 'events', namespaced: true, group: 'events.k8s.io', apiVersion: 'events.k8s.io/v1', kind: 'Event',
     listKind: 'EventList', columns: EVENT_COLUMNS, cells: eventCells, toWire: toEventsV1, fields: eventsV1Fields,
   },
+  pods: {
+    resource: 'pods', store: 'pods', namespaced: true, group: '', apiVersion: 'v1', kind: 'Pod', listKind: 'PodList',
+    columns: POD_COLUMNS, cells: podCells, toWire: (o) => o,
+    fields: {
+      'metadata.name': (p) => str(p.metadata?.name),
+      'metadata.namespace': (p) => str(p.metadata?.namespace),
+      'spec.nodeName': (p) => str(pathValue(p, 'spec.nodeName')),
+      'spec.restartPolicy': (p) => str(pathValue(p, 'spec.restartPolicy')),
+      'spec.schedulerName': (p) => str(pathValue(p, 'spec.schedulerName')),
+      'spec.serviceAccountName': (p) => str(pathValue(p, 'spec.serviceAccountName')),
+      'spec.hostNetwork': (p) => (pathValue(p, 'spec.hostNetwork') === true ? 'true' : 'false'),
+      'status.phase': (p) => str(pathValue(p, 'status.phase')),
+      'status.podIP': (p) => str(pathValue(p, 'status.podIP')),
+      'status.nominatedNodeName': (p) => str(pathValue(p, 'status.nominatedNodeName')),
+    },
+  },
+  daemonsets: {
+    resource: 'daemonsets', store: 'daemonsets', namespaced: true, group: 'apps', apiVersion: 'apps/v1', kind: 'DaemonSet',
+    listKind: 'DaemonSetList', columns: DAEMONSET_COLUMNS, cells: daemonSetCells, toWire: (o) => o,
+    fields: { 'metadata.name': (d) => str(d.metadata?.name), 'metadata.namespace': (d) => str(d.metadata?.namespace) },
+  },
 } satisfies Record<string, View>;
 
-const CORE_VIEWS: Record<string, View> = { nodes: VIEWS.nodes, events: VIEWS.events, namespaces: VIEWS.namespaces };
+const CORE_VIEWS: Record<string, View> = { nodes: VIEWS.nodes, events: VIEWS.events, namespaces: VIEWS.namespaces, pods: VIEWS.pods };
 const EVENTS_V1_VIEWS: Record<string, View> = { events: VIEWS.eventsV1 };
+const APPS_V1_VIEWS: Record<string, View> = { daemonsets: VIEWS.daemonsets };
+
+/** Path prefix of each served group/version. */
+const GROUP_VERSIONS: [string, Record<string, View>][] = [
+  ['/api/v1', CORE_VIEWS], ['/apis/events.k8s.io/v1', EVENTS_V1_VIEWS], ['/apis/apps/v1', APPS_V1_VIEWS],
+];
+
+/** Largest request body the real API server accepts (3 MiB). */
+const MAX_BODY = 3 * 1024 * 1024;
 
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
@@ -296,7 +317,11 @@ export class ApiStandIn {
     nodes: new Store((o) => str(o.metadata?.name)),
     events: new Store((o) => `${str(o.metadata?.namespace)}/${str(o.metadata?.name)}`),
     namespaces: new Store((o) => str(o.metadata?.name)),
+    pods: new Store((o) => `${str(o.metadata?.namespace)}/${str(o.metadata?.name)}`),
+    daemonsets: new Store((o) => `${str(o.metadata?.namespace)}/${str(o.metadata?.name)}`),
   };
+  private readonly access = new AccessRules();
+  private readonly workloads: Workloads;
   private currentToken: string;
   private listenPort: number;
   private readonly certs = createCertificates();
@@ -305,6 +330,12 @@ export class ApiStandIn {
     this.currentToken = options.token ?? `standin-${randomUUID()}`;
     this.listenPort = options.port ?? 0;
     this.historyLimit = options.historyLimit ?? 1000;
+    this.workloads = new Workloads({
+      getPod: (namespace, name) => this.stores.pods.objects.get(`${namespace}/${name}`),
+      putPod: (pod) => this.putPod(pod),
+      removePod: (namespace, name) => this.remove('pods', `${namespace}/${name}`),
+      nodes: () => this.stores.nodes.snapshot().items,
+    }, { terminationMs: options.podTerminationMs ?? 100, reschedule: options.reschedulePods ?? true });
     for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
       this.ensureNamespace(ns, true);
     }
@@ -445,6 +476,65 @@ export class ApiStandIn {
     return this.remove('events', `${namespace}/${name}`);
   }
 
+  // ---------------------------------------------------------------- workloads
+
+  /** Adds or replaces a pod (by namespace/name); watches see ADDED or MODIFIED. Returns the stored copy. */
+  upsertPod(pod: KubeObject): KubeObject {
+    return this.putPod(structuredClone(pod));
+  }
+
+  /** Copies of the stored pods, sorted by namespace/name. */
+  pods(): KubeObject[] {
+    return this.stores.pods.snapshot().items.map((o) => structuredClone(o));
+  }
+
+  /** A copy of one pod, or undefined. */
+  pod(namespace: string, name: string): KubeObject | undefined {
+    const pod = this.stores.pods.objects.get(`${namespace}/${name}`);
+    return pod ? structuredClone(pod) : undefined;
+  }
+
+  /** Copies of the pods bound to `node`. */
+  podsOn(node: string): KubeObject[] {
+    return this.stores.pods.snapshot().items.filter((p) => pathValue(p, 'spec.nodeName') === node).map((o) => structuredClone(o));
+  }
+
+  /** Removes a pod at once, as a delete with grace 0 does. */
+  deletePod(namespace: string, name: string): boolean {
+    return this.remove('pods', `${namespace}/${name}`);
+  }
+
+  upsertDaemonSet(ds: KubeObject): KubeObject {
+    const d: KubeObject = { apiVersion: 'apps/v1', kind: 'DaemonSet', ...structuredClone(ds) };
+    this.ensureNamespace(str(d.metadata?.namespace), true);
+    return this.upsert('daemonsets', d, true);
+  }
+
+  /** A PodDisruptionBudget that evictions of the pods it selects meet (replaces one of the same name). */
+  addDisruptionBudget(budget: DisruptionBudget): void {
+    this.workloads.addBudget(budget);
+  }
+
+  /** The budgets, with the refusals each has left. */
+  disruptionBudgets(): DisruptionBudget[] {
+    return this.workloads.listBudgets();
+  }
+
+  /**
+   * A node whose kubelet is down (as on a NotReady node): evictions and graceful deletes of its
+   * pods are accepted, but the pods stay Terminating until the kubelet is back or they are deleted
+   * with grace 0.
+   */
+  setKubeletDown(node: string, down = true): void {
+    this.workloads.setKubeletDown(node, down);
+  }
+
+  private putPod(pod: KubeObject): KubeObject {
+    const p: KubeObject = { apiVersion: 'v1', kind: 'Pod', ...pod };
+    this.ensureNamespace(str(p.metadata?.namespace) || 'default', true);
+    return this.upsert('pods', p, true);
+  }
+
   /**
    * Bulk load for benchmarks: no per-object watch fan-out or history. Open watches on nodes are
    * expired (410) and older resourceVersions can no longer be resumed, so clients relist.
@@ -549,6 +639,16 @@ export class ApiStandIn {
   clearFaults(): void {
     this.faultList = [];
     this.eventsForbidden = false;
+    this.access.clear();
+  }
+
+  /** Requests for `verb resource` (`patch nodes`, `list pods`, `create pods/eviction`) get the authorizer's 403 until permit(). */
+  forbid(verb: string, resource: string): void {
+    this.access.forbid(verb, resource);
+  }
+
+  permit(verb: string, resource: string): void {
+    this.access.allow(verb, resource);
   }
 
   /** The old token stops working at once. */
@@ -645,6 +745,7 @@ export class ApiStandIn {
     }
     const entry: RequestLogEntry = {
       method: req.method ?? 'GET', path, query, status: 0, watch, accept: str(req.headers.accept),
+      contentType: str(req.headers['content-type']),
     };
     this.requestLog.push(entry);
     const writeHead = res.writeHead;
@@ -680,18 +781,48 @@ export class ApiStandIn {
         return;
       }
       if (entry.method !== 'GET') {
-        throw new StandInError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
+        readBody(req).then((body) => {
+          entry.body = body;
+          try {
+            this.routeWrite(req, res, path, query, body);
+          } catch (err) {
+            this.sendError(res, err);
+          }
+        }, (err: unknown) => this.sendError(res, err));
+        return;
       }
       this.route(req, res, path, query, watch);
     } catch (err) {
-      if (err instanceof StandInError) {
-        this.sendJson(res, err.code, statusBody(err.code, err.reason, err.message, err.details));
-      } else if (err instanceof SelectorError) {
-        this.sendJson(res, 400, statusBody(400, 'BadRequest', err.message));
-      } else {
-        this.sendJson(res, 500, statusBody(500, 'InternalError', `Internal error occurred: ${String(err)}`));
-      }
+      this.sendError(res, err);
     }
+  }
+
+  private sendError(res: http.ServerResponse, err: unknown): void {
+    if (err instanceof StandInError) {
+      this.sendJson(res, err.code, statusBody(err.code, err.reason, err.message, err.details));
+    } else if (err instanceof SelectorError) {
+      this.sendJson(res, 400, statusBody(400, 'BadRequest', err.message));
+    } else {
+      this.sendJson(res, 500, statusBody(500, 'InternalError', `Internal error occurred: ${String(err)}`));
+    }
+  }
+
+  /** PATCH, POST and DELETE on a resource path (see mutations.ts). */
+  private routeWrite(req: http.IncomingMessage, res: http.ServerResponse, path: string, query: Record<string, string>, body: string): void {
+    const target = resourcePath(path);
+    if (!target) {
+      throw new StandInError(404, 'NotFound', 'the server could not find the requested resource');
+    }
+    const { view, namespace, name, subresource } = target;
+    const method = str(req.method);
+    const verb = ({ PATCH: 'patch', POST: 'create', PUT: 'update', DELETE: name === undefined ? 'deletecollection' : 'delete' } as Record<string, string>)[method] ?? method.toLowerCase();
+    this.access.check({ verb, resource: subresource ? `${view.resource}/${subresource}` : view.resource, group: view.group, namespace, name });
+    const { status, body: answer } = mutate({
+      get: (store, key) => this.stores[store].objects.get(key),
+      put: (store, obj) => (store === 'pods' ? this.putPod(obj) : this.upsert(store, obj, true)),
+      workloads: this.workloads,
+    }, { method, resource: view.resource, subresource, namespace, name, query, contentType: req.headers['content-type'], body });
+    this.sendJson(res, status, answer);
   }
 
   private defaultFaultMessage(status: number, path: string): string {
@@ -769,10 +900,16 @@ export class ApiStandIn {
         });
         return;
       case '/apis':
-        this.sendJson(res, 200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [this.eventsGroup()] });
+        this.sendJson(res, 200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [apiGroup('apps'), this.eventsGroup()] });
         return;
       case '/apis/events.k8s.io':
         this.sendJson(res, 200, { kind: 'APIGroup', apiVersion: 'v1', ...this.eventsGroup() });
+        return;
+      case '/apis/apps':
+        this.sendJson(res, 200, { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup('apps') });
+        return;
+      case '/apis/apps/v1':
+        this.sendJson(res, 200, this.resourceList('apps/v1', APPS_V1_VIEWS));
         return;
       case '/api/v1':
         this.sendJson(res, 200, this.resourceList('v1', CORE_VIEWS));
@@ -782,16 +919,15 @@ export class ApiStandIn {
         return;
     }
 
-    const m = /^(?:\/api\/v1|\/apis\/events\.k8s\.io\/v1)(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+))?$/.exec(path);
-    const views = path.startsWith('/api/v1') ? CORE_VIEWS : path.startsWith('/apis/events.k8s.io/v1') ? EVENTS_V1_VIEWS : undefined;
-    if (m && views) {
-      const [, namespace, resource, name] = m;
-      const view = views[resource];
-      if (view && (namespace === undefined || view.namespaced)) {
-        this.serveResource(req, res, view, namespace ? decodeURIComponent(namespace) : undefined,
-          name !== undefined ? decodeURIComponent(name) : undefined, query, watch);
-        return;
-      }
+    const target = resourcePath(path);
+    // Subresources are served only for writes (pods/eviction).
+    if (target && target.subresource === undefined) {
+      const { view, namespace, name } = target;
+      this.access.check({
+        verb: name !== undefined && !watch ? 'get' : watch ? 'watch' : 'list', resource: view.resource, group: view.group, namespace, name,
+      });
+      this.serveResource(req, res, view, namespace, name, query, watch);
+      return;
     }
     // /openapi/v2, /openapi/v3 and anything else: kubectl copes with 404s here.
     throw new StandInError(404, 'NotFound', 'the server could not find the requested resource');
@@ -803,7 +939,9 @@ export class ApiStandIn {
   }
 
   private resourceList(groupVersion: string, views: Record<string, View>): object {
-    const shortNames: Record<string, string[]> = groupVersion === 'v1' ? { nodes: ['no'], events: ['ev'], namespaces: ['ns'] } : {};
+    const shortNames: Record<string, string[]> = groupVersion === 'v1'
+      ? { nodes: ['no'], events: ['ev'], namespaces: ['ns'], pods: ['po'] }
+      : groupVersion === 'apps/v1' ? { daemonsets: ['ds'] } : {};
     const resources: object[] = [];
     for (const view of Object.values(views)) {
       const singular = view.kind.toLowerCase();
@@ -814,6 +952,10 @@ export class ApiStandIn {
       });
       if (view.resource === 'nodes' || view.resource === 'namespaces') {
         resources.push({ name: `${view.resource}/status`, singularName: '', namespaced: false, kind: view.kind, verbs: ['get', 'patch', 'update'] });
+      }
+      if (view.resource === 'pods') {
+        // kubectl drain looks for this entry (group policy, version v1) to evict rather than delete.
+        resources.push({ name: 'pods/eviction', singularName: '', namespaced: true, group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] });
       }
     }
     return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion, resources };
@@ -1063,6 +1205,46 @@ export class ApiStandIn {
       w.res.socket?.destroy();
     }
   }
+}
+
+function apiGroup(name: string): object {
+  const version = { groupVersion: `${name}/v1`, version: 'v1' };
+  return { name, versions: [version], preferredVersion: version };
+}
+
+/** `/api/v1/namespaces/shop/pods/web-1/eviction` → the pods view, shop, web-1, eviction. */
+function resourcePath(path: string): { view: View; namespace?: string; name?: string; subresource?: string } | undefined {
+  for (const [prefix, views] of GROUP_VERSIONS) {
+    if (!path.startsWith(`${prefix}/`)) {
+      continue;
+    }
+    const m = /^(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+))?(?:\/([^/]+))?$/.exec(path.slice(prefix.length));
+    const view = m ? views[m[2]] : undefined;
+    if (!m || !view || (m[1] !== undefined && !view.namespaced) || (m[4] !== undefined && m[3] === undefined)) {
+      return undefined;
+    }
+    const decode = (part: string | undefined): string | undefined => (part !== undefined ? decodeURIComponent(part) : undefined);
+    return { view, namespace: decode(m[1]), name: decode(m[3]), subresource: decode(m[4]) };
+  }
+  return undefined;
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        reject(new StandInError(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${MAX_BODY}`));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
 }
 
 function lowerBound(keys: string[], key: string): number {

@@ -4,12 +4,13 @@ import * as path from 'node:path';
 
 import { ApiStandIn } from './apiServer';
 import { aksNodeName, makeNode, makeNoiseEvent, makeRepairEvent } from './fixtures';
+import { loadSimulatedWorkloads } from './simulatedWorkloads';
 import type { KubeObject } from './tables';
 
 /**
  * A small AKS cluster on the API stand-in, for manual runs (runSimulatedCluster.ts), screenshots and
  * end-to-end tests: three pools, unhealthy nodes, repair sequences in all three error formats,
- * noise events, and optionally a repair that plays out live.
+ * noise events, pods to drain (simulatedWorkloads.ts), and optionally a repair that plays out live.
  */
 
 export const SIMULATED_CONTEXT = 'aks-demo-westeurope';
@@ -26,6 +27,8 @@ export interface SimulatedClusterOptions {
   port?: number;
   token?: string;
   log?: (line: string) => void;
+  /** How long an evicted pod stays Terminating on a node whose kubelet is up. Default 1500 ms. */
+  podTerminationMs?: number;
 }
 
 export interface SimulatedCluster {
@@ -157,6 +160,7 @@ export const LIVE_SCRIPT: LiveStep[] = [
         taints: [{ key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' }],
       }));
       server.upsertEvent(makeNoiseEvent({ reason: 'NodeNotReady', node: LIVE_NODE, at: now }));
+      server.setKubeletDown(LIVE_NODE);
     },
   },
   { at: 20, run: (server, now) => { server.upsertEvent(makeRepairEvent({ node: LIVE_NODE, reason: 'NodeRebootStart', at: now })); } },
@@ -173,7 +177,9 @@ export const LIVE_SCRIPT: LiveStep[] = [
 ];
 
 export async function startSimulatedCluster(options: SimulatedClusterOptions = {}): Promise<SimulatedCluster> {
-  const server = await ApiStandIn.start({ port: options.port, token: options.token, log: options.log });
+  const server = await ApiStandIn.start({
+    port: options.port, token: options.token, log: options.log, podTerminationMs: options.podTerminationMs ?? 1500,
+  });
   const now = new Date();
   for (const node of simulatedNodes(now)) {
     server.upsertNode(node);
@@ -181,6 +187,7 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions = {
   for (const event of simulatedEvents(now)) {
     server.upsertEvent(event);
   }
+  loadSimulatedWorkloads(server, now);
 
   const kubeconfigPath = options.kubeconfigPath
     ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'aks-demo-')), 'kubeconfig');

@@ -213,3 +213,63 @@ export function tableRow(obj: KubeObject, cells: unknown[], mode: TableRowObject
     object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata },
   };
 }
+
+export const POD_COLUMNS: TableColumn[] = [
+  column('Name', 'Name must be unique within a namespace.', 0, 'string', 'name'),
+  column('Ready', 'The aggregate readiness state of this pod for accepting traffic.'),
+  column('Status', 'The aggregate status of the containers in this pod.'),
+  column('Restarts', 'The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.'),
+  column('Age', 'CreationTimestamp is a timestamp representing the server time when this object was created.'),
+  column('IP', 'IP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.', 1),
+  column('Node', 'NodeName is a request to schedule this pod onto a specific node.', 1),
+  column('Nominated Node', 'nominatedNodeName is set only when this pod preempts other pods on the node.', 1),
+  column('Readiness Gates', 'If specified, all readiness gates will be evaluated for pod readiness.', 1),
+];
+
+/** The pod printer's columns, for the phases and states the stand-in's pods take. */
+export function podCells(pod: KubeObject, now: number): unknown[] {
+  const statuses = (pathValue(pod, 'status.containerStatuses') as { ready?: boolean; restartCount?: number }[] | undefined) ?? [];
+  const containers = (pathValue(pod, 'spec.containers') as unknown[] | undefined) ?? [];
+  const phase = str(pathValue(pod, 'status.phase'));
+  let status = phase || 'Unknown';
+  if (phase === 'Succeeded') {
+    status = 'Completed';
+  } else if (phase === 'Failed') {
+    status = 'Error';
+  }
+  if (pod.metadata?.deletionTimestamp) {
+    status = 'Terminating';
+  }
+  return [
+    str(pod.metadata?.name),
+    `${statuses.filter((s) => s.ready).length}/${containers.length}`,
+    status,
+    String(statuses.reduce((n, s) => n + (s.restartCount ?? 0), 0)),
+    since(pod.metadata?.creationTimestamp, now),
+    str(pathValue(pod, 'status.podIP')) || '<none>',
+    str(pathValue(pod, 'spec.nodeName')) || '<none>',
+    str(pathValue(pod, 'status.nominatedNodeName')) || '<none>',
+    '<none>',
+  ];
+}
+
+export const DAEMONSET_COLUMNS: TableColumn[] = [
+  column('Name', 'Name must be unique within a namespace.', 0, 'string', 'name'),
+  column('Desired', 'The total number of nodes that should be running the daemon pod.', 0, 'integer'),
+  column('Current', 'The number of nodes that are running at least 1 daemon pod and are supposed to run the daemon pod.', 0, 'integer'),
+  column('Ready', 'The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and ready.', 0, 'integer'),
+  column('Up-to-date', 'The total number of nodes that are running updated daemon pod', 0, 'integer'),
+  column('Available', 'The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and available.', 0, 'integer'),
+  column('Node Selector', 'NodeSelector is a selector which must be true for the pod to fit on a node.'),
+  column('Age', 'CreationTimestamp is a timestamp representing the server time when this object was created.'),
+];
+
+export function daemonSetCells(ds: KubeObject, now: number): unknown[] {
+  const n = (path: string): number => Number(pathValue(ds, path) ?? 0);
+  const selector = (pathValue(ds, 'spec.template.spec.nodeSelector') as Record<string, string> | undefined) ?? {};
+  const selectorText = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
+  return [
+    str(ds.metadata?.name), n('status.desiredNumberScheduled'), n('status.currentNumberScheduled'), n('status.numberReady'),
+    n('status.updatedNumberScheduled'), n('status.numberAvailable'), selectorText || '<none>', since(ds.metadata?.creationTimestamp, now),
+  ];
+}

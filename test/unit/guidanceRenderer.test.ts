@@ -24,6 +24,7 @@ const englishStrings: GuidanceStrings = {
   seenOnNode: 'Node {0}',
   seenWithReason: 'event {0}',
   seenAt: 'last seen {0} UTC',
+  seenTimes: 'seen {0} times over {1} days',
   navigationLabel: 'Guidance navigation',
   back: 'Back',
   backTitle: 'Back (Alt+Left)',
@@ -131,6 +132,15 @@ describe('guidance renderer', () => {
     // The state the page restores from is an attribute value: quotes must be escaped too.
     const state = /data-state="([^"]*)"/.exec(html)?.[1];
     assert.ok(state && !state.includes("'") && !state.includes('<'));
+  });
+
+  it('says how often a recurring code was seen on the node, and only when it recurs', () => {
+    const e = builtin.get('VMExtensionProvisioningError')!;
+    const context = { node: 'aks-pool-vmss000003', code: 'VMExtensionProvisioningError', recurrence: { times: 4, days: 3 } };
+    const recurring = renderer.renderPage({ target: { id: e.id, context }, entry: e, catalog: builtin, canGoBack: false }, resources);
+    assert.match(recurring, /Node <code>aks-pool-vmss000003<\/code>, seen 4 times over 3 days/);
+    const once = renderer.renderPage({ target: { id: e.id, context: { node: 'aks-pool-vmss000003' } }, entry: e, catalog: builtin, canGoBack: false }, resources);
+    assert.doesNotMatch(once, /times over/);
   });
 
   it('shows a notice (ignored workspace folders) escaped, as a status with its trust button, and only when given', () => {

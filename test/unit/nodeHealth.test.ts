@@ -65,7 +65,7 @@ describe('nodeHealth', () => {
   describe('describeNode', () => {
     it('describes healthy and cordoned nodes', () => {
       assert.equal(describeNode(node(), undefined, NOW), 'Ready');
-      assert.equal(describeNode(node({ unschedulable: true }), undefined, NOW), 'Ready · cordoned');
+      assert.equal(describeNode(node({ unschedulable: true }), undefined, NOW), 'Ready,SchedulingDisabled');
     });
 
     it('counts down to the expected repair', () => {
@@ -96,7 +96,7 @@ describe('nodeHealth', () => {
     it('says why auto-repair skips a node', () => {
       const n = node({ ready: 'False', readySince: NOW - 40 * MIN, skipReasons: [SKIP_REASONS.shutdown] });
       assert.equal(describeNode(n, undefined, NOW), 'NotReady 40m · auto-repair skips: shutdown taint');
-      assert.equal(describeNode({ ...n, unschedulable: true }, undefined, NOW), 'NotReady 40m · auto-repair skips: shutdown taint · cordoned');
+      assert.equal(describeNode({ ...n, unschedulable: true }, undefined, NOW), 'NotReady,SchedulingDisabled 40m · auto-repair skips: shutdown taint');
     });
 
     it('mentions a finished step and a recovery', () => {

@@ -9,8 +9,9 @@ describe('activation', () => {
     assert.ok(ext, `extension ${EXTENSION_ID} is not installed in the extension host`);
     await ext.activate();
     assert.equal(ext.isActive, true);
-    const api = ext.exports as { isClusterClientLoaded(): boolean };
+    const api = ext.exports as { isClusterClientLoaded(): boolean; isAzureClientLoaded(): boolean };
     assert.equal(api.isClusterClientLoaded(), false, 'activation does not load @kubernetes/client-node');
+    assert.equal(api.isAzureClientLoaded(), false, 'activation does not load the @azure/* clients');
     const commands = await vscode.commands.getCommands(true);
     assert.ok(commands.includes('aksNodeRepair.explainError'), 'explain command is registered');
   });

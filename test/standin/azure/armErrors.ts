@@ -8,6 +8,13 @@ export function armError(code: string, message: string, details?: { code: string
   return { error: { code, message, ...(details ? { details } : {}) } };
 }
 
+/** An answer other than 200 (or a 200 with headers), thrown from a route and sent as JSON; `body` undefined sends none. */
+export class ArmAnswer extends Error {
+  constructor(readonly status: number, readonly body: unknown, readonly headers: Record<string, string> = {}) {
+    super(`ARM ${status}`);
+  }
+}
+
 /**
  * The RBAC action a request needs, as ARM names it in AuthorizationFailed:
  * `…/providers/Microsoft.Compute/virtualMachineScaleSets/x/virtualMachines/3/instanceView` →

@@ -7,8 +7,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { createCertificates } from '../certs';
-import { armError, armErrors } from './armErrors';
+import { ArmAnswer, armError, armErrors } from './armErrors';
 import { ActivityLogQuery, parseActivityLogFilter } from './activityLogFilter';
+import { ArmOperations, type ArmOperationRecord } from './armOperations';
 import { agentPoolWire, availabilityStatusWire, instanceViewWire, managedClusterWire, plainVmWire, scaleSetVmWire } from './armWire';
 import type { AzureScenario } from './scenario';
 
@@ -16,8 +17,9 @@ import type { AzureScenario } from './scenario';
  * An Azure Resource Manager stand-in over HTTPS (its own CA, a 127.0.0.1 certificate, a bearer
  * token check) that serves, from an AzureScenario, exactly the GETs the diagnosis makes with the
  * real @azure/* clients, in ARM's wire format (`properties` bags; the new-generation SDKs lift
- * them client-side). Paged lists answer with `nextLink`s back to this server. Faults are injected
- * per path: ARM error statuses, hangs, malformed bodies, delays.
+ * them client-side), and the node actions' long-running POSTs (armOperations.ts). Paged lists
+ * answer with `nextLink`s back to this server. Faults are injected per path: ARM error statuses,
+ * hangs, malformed bodies, delays.
  */
 
 export interface ArmRequest {
@@ -30,6 +32,8 @@ export interface ArmRequest {
   auth?: string;
   /** Epoch ms of arrival. */
   at: number;
+  /** The body as sent, when there was one (POSTs). */
+  body?: string;
 }
 
 interface FaultMatch {
@@ -50,7 +54,7 @@ export type ArmFault = FaultMatch & (
   | { kind: 'malformed' }
   /** Answers normally after a delay. */
   | { kind: 'delay'; delayMs: number }
-  /** Answers normally, but paged lists' nextLinks point at `base` (another host) instead of this server. */
+  /** Answers normally, but paged lists' nextLinks (and a POST's operation URLs) point at `base` (another host) instead of this server. */
   | { kind: 'foreignNextLink'; base: string }
 );
 
@@ -69,7 +73,7 @@ export interface ArmStandInOptions {
 }
 
 /** An answer for a request the built-in routes do not know; undefined to fall through. */
-export type ArmRouteHandler = (request: { method: string; path: string; params: URLSearchParams }, scenario: AzureScenario) =>
+export type ArmRouteHandler = (request: { method: string; path: string; params: URLSearchParams; /** The body as sent ('' for none). */ body: string }, scenario: AzureScenario) =>
   { status: number; body: unknown; headers?: Record<string, string> } | undefined;
 
 export interface ArmStandIn {
@@ -82,8 +86,12 @@ export interface ArmStandIn {
   /** Live: changes (or a new scenario assigned here) show in the next answer. */
   scenario: AzureScenario;
   requests: ArmRequest[];
+  /** The node actions' long-running operations, in the order they were accepted. */
+  readonly operations: readonly ArmOperationRecord[];
   inject(fault: ArmFault): void;
   clearFaults(): void;
+  /** Forgets the operations (one still InProgress no longer blocks its instance with 409). */
+  clearOperations(): void;
   stop(): Promise<void>;
 }
 
@@ -95,12 +103,7 @@ interface Context {
   rawPath: string;
   params: URLSearchParams;
   nextLinkBase: string;
-}
-
-class Answer extends Error {
-  constructor(readonly status: number, readonly body: unknown, readonly headers: Record<string, string> = {}) {
-    super(`ARM ${status}`);
-  }
+  body: string;
 }
 
 const DEFAULT_PAGE = { managedClusters: 100, activityLog: 200 };
@@ -140,11 +143,24 @@ class ArmServer implements ArmStandIn {
   private readonly timers = new Set<NodeJS.Timeout>();
   private faults: { fault: ArmFault; remaining: number }[] = [];
   private tmpDir = '';
+  private readonly ops = new ArmOperations(() => this.scenario, {
+    subscription: (id) => this.subscription(id),
+    scaleSetVm: (sub, group, scaleSet, instanceId) => this.scaleSetVm(sub, group, scaleSet, instanceId),
+    cluster: (sub, group, name) => this.cluster(sub, group, name),
+  });
 
   constructor(private readonly options: ArmStandInOptions) {
     this.token = options.token ?? `arm-standin-${randomUUID()}`;
     this.caPem = this.certs.caPem;
     this.scenario = options.scenario;
+  }
+
+  get operations(): readonly ArmOperationRecord[] {
+    return this.ops.records;
+  }
+
+  clearOperations(): void {
+    this.ops.clear();
   }
 
   get url(): string {
@@ -206,7 +222,20 @@ class ArmServer implements ArmStandIn {
 
   // ---------------------------------------------------------------- HTTP
 
+  /** Reads the body (up to 1 MiB), then answers. */
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= 1024 * 1024) {
+        chunks.push(chunk);
+      }
+    });
+    req.on('end', () => this.answer(req, res, Buffer.concat(chunks).toString('utf8')));
+  }
+
+  private answer(req: http.IncomingMessage, res: http.ServerResponse, body: string): void {
     const raw = req.url ?? '/';
     const url = new URL(raw, 'https://127.0.0.1');
     let decoded: string;
@@ -217,7 +246,7 @@ class ArmServer implements ArmStandIn {
     }
     const requestPath = decoded.replace(/\/+$/, '') || '/';
     const method = req.method ?? 'GET';
-    this.requests.push({ method, path: requestPath, query: url.search.replace(/^\?/, ''), auth: req.headers.authorization, at: Date.now() });
+    this.requests.push({ method, path: requestPath, query: url.search.replace(/^\?/, ''), auth: req.headers.authorization, at: Date.now(), ...(body ? { body } : {}) });
     const correlation = typeof req.headers['x-ms-client-request-id'] === 'string' ? req.headers['x-ms-client-request-id'] : randomUUID();
     const writeHead = res.writeHead;
     res.writeHead = ((...args: Parameters<typeof res.writeHead>) => {
@@ -227,7 +256,7 @@ class ArmServer implements ArmStandIn {
     res.setHeader('x-ms-request-id', randomUUID());
     res.setHeader('x-ms-correlation-request-id', correlation);
 
-    const ctx: Context = { res, method, path: requestPath, rawPath: url.pathname, params: url.searchParams, nextLinkBase: this.url };
+    const ctx: Context = { res, method, path: requestPath, rawPath: url.pathname, params: url.searchParams, nextLinkBase: this.url, body };
     const fault = this.takeFault(method, requestPath);
     switch (fault?.kind) {
       case 'hang':
@@ -261,16 +290,21 @@ class ArmServer implements ArmStandIn {
     try {
       this.authenticate(req.headers.authorization);
       if (!ctx.params.get('api-version')) {
-        throw new Answer(400, armError('MissingApiVersionParameter', "The api-version query parameter (?api-version=) is required for all requests."));
+        throw new ArmAnswer(400, armError('MissingApiVersionParameter', "The api-version query parameter (?api-version=) is required for all requests."));
       }
-      const extra = this.options.extraRoutes?.({ method: ctx.method, path: ctx.path, params: ctx.params }, this.scenario);
+      const extra = this.options.extraRoutes?.({ method: ctx.method, path: ctx.path, params: ctx.params, body: ctx.body }, this.scenario);
       if (extra) {
         this.sendJson(ctx.res, extra.status, extra.body, extra.headers);
         return;
       }
+      const op = this.ops.handle({ method: ctx.method, path: ctx.path, params: ctx.params, body: ctx.body, linkBase: ctx.nextLinkBase });
+      if (op) {
+        this.sendJson(ctx.res, op.status, op.body, op.headers);
+        return;
+      }
       this.sendJson(ctx.res, 200, this.route(ctx));
     } catch (err) {
-      if (err instanceof Answer) {
+      if (err instanceof ArmAnswer) {
         this.sendAnswer(ctx.res, err);
       } else {
         this.sendJson(ctx.res, 500, armError('InternalServerError', `Encountered internal server error: ${String(err)}`));
@@ -284,10 +318,10 @@ class ArmServer implements ArmStandIn {
     });
     if (header === undefined) {
       const message = "Authentication failed. The 'Authorization' header is missing.";
-      throw new Answer(401, armError('AuthenticationFailed', message), challenge(message));
+      throw new ArmAnswer(401, armError('AuthenticationFailed', message), challenge(message));
     }
     if (header !== `Bearer ${this.token}`) {
-      throw new Answer(401, armError('InvalidAuthenticationToken', 'The access token is invalid.'), challenge('The access token is invalid.'));
+      throw new ArmAnswer(401, armError('InvalidAuthenticationToken', 'The access token is invalid.'), challenge('The access token is invalid.'));
     }
   }
 
@@ -304,7 +338,7 @@ class ArmServer implements ArmStandIn {
     return undefined;
   }
 
-  private faultAnswer(fault: Extract<ArmFault, { kind: 'status' }>, ctx: Context): Answer {
+  private faultAnswer(fault: Extract<ArmFault, { kind: 'status' }>, ctx: Context): ArmAnswer {
     const headers: Record<string, string> = {};
     if (fault.retryAfterSeconds !== undefined || fault.status === 429) {
       headers['Retry-After'] = String(fault.retryAfterSeconds ?? 1);
@@ -313,15 +347,16 @@ class ArmServer implements ArmStandIn {
       headers['WWW-Authenticate'] = `Bearer authorization_uri="https://login.microsoftonline.com/${this.scenario.tenantId}", error="invalid_token", error_description="The access token is invalid."`;
     }
     const standard = armErrors.forStatus(fault.status, ctx.method, ctx.path, this.scenario.subscriptionId);
-    return new Answer(fault.status, armError(fault.code ?? standard.code, fault.message ?? standard.message), headers);
+    return new ArmAnswer(fault.status, armError(fault.code ?? standard.code, fault.message ?? standard.message), headers);
   }
 
-  private sendAnswer(res: http.ServerResponse, answer: Answer): void {
+  private sendAnswer(res: http.ServerResponse, answer: ArmAnswer): void {
     this.sendJson(res, answer.status, answer.body, answer.headers);
   }
 
+  /** `body` undefined: an empty body (a 202, or a finished operation's Location). */
   private sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-    this.send(res, status, JSON.stringify(body), headers);
+    this.send(res, status, body === undefined ? '' : JSON.stringify(body), headers);
   }
 
   private send(res: http.ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
@@ -380,7 +415,7 @@ class ArmServer implements ArmStandIn {
       const poolName = m[4];
       const pool = cluster.agentPoolProfiles.find((a) => same(a.name, poolName));
       if (!pool) {
-        throw new Answer(404, armError('NotFound', `Agent pool "${poolName}" not found in managed cluster "${cluster.name}".`));
+        throw new ArmAnswer(404, armError('NotFound', `Agent pool "${poolName}" not found in managed cluster "${cluster.name}".`));
       }
       return agentPoolWire(this.scenario, cluster, pool);
     }
@@ -402,18 +437,18 @@ class ArmServer implements ArmStandIn {
       const vm = this.plainVm(m[1], m[2], m[3]);
       return plainVmWire(this.scenario, vm, /instanceView/i.test(ctx.params.get('$expand') ?? ''));
     }
-    throw new Answer(404, armError('NotFound', `The stand-in serves no resource at '${p}'.`));
+    throw new ArmAnswer(404, armError('NotFound', `The stand-in serves no resource at '${p}'.`));
   }
 
   private only(ctx: Context, method: string): void {
     if (ctx.method !== method) {
-      throw new Answer(405, armError('MethodNotAllowed', `The requested resource does not support http method '${ctx.method}'.`));
+      throw new ArmAnswer(405, armError('MethodNotAllowed', `The requested resource does not support http method '${ctx.method}'.`));
     }
   }
 
   private subscription(id: string): void {
     if (!same(id, this.scenario.subscriptionId)) {
-      throw new Answer(404, armError('SubscriptionNotFound', `The subscription '${id}' could not be found.`));
+      throw new ArmAnswer(404, armError('SubscriptionNotFound', `The subscription '${id}' could not be found.`));
     }
   }
 
@@ -426,12 +461,12 @@ class ArmServer implements ArmStandIn {
       ...s.virtualMachines.map((v) => v.resourceGroup),
     ];
     if (!known.some((g) => same(g, group))) {
-      throw new Answer(404, armError('ResourceGroupNotFound', `Resource group '${group}' could not be found.`));
+      throw new ArmAnswer(404, armError('ResourceGroupNotFound', `Resource group '${group}' could not be found.`));
     }
   }
 
-  private notFound(type: string, name: string, group: string): Answer {
-    return new Answer(404, armError('ResourceNotFound',
+  private notFound(type: string, name: string, group: string): ArmAnswer {
+    return new ArmAnswer(404, armError('ResourceNotFound',
       `The Resource '${type}/${name}' under resource group '${group}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`));
   }
 
@@ -455,7 +490,7 @@ class ArmServer implements ArmStandIn {
     const vm = inSet.find((v) => v.instanceId === instanceId);
     if (!vm) {
       // What Compute answers for an instance id its scale set does not have (any more).
-      throw new Answer(404, armError('NotFound', 'The entity was not found in this Azure location.'));
+      throw new ArmAnswer(404, armError('NotFound', 'The entity was not found in this Azure location.'));
     }
     return vm;
   }
@@ -482,7 +517,7 @@ class ArmServer implements ArmStandIn {
     } else if (cluster) {
       location = this.cluster(cluster[1], cluster[2], cluster[3]).location;
     } else {
-      throw new Answer(404, armError('ResourceNotFound', `The resource '${resourceId}' was not found or Resource Health does not support its type.`));
+      throw new ArmAnswer(404, armError('ResourceNotFound', `The resource '${resourceId}' was not found or Resource Health does not support its type.`));
     }
     const status = s.resourceHealth.find((h) => same(h.resourceId, resourceId))
       ?? { resourceId, availabilityState: 'Available' as const, title: 'Available', summary: "There aren't any known Azure platform problems affecting this resource." };
@@ -501,7 +536,7 @@ class ArmServer implements ArmStandIn {
     try {
       query = parseActivityLogFilter(filter);
     } catch (err) {
-      throw new Answer(400, armError('BadRequest', err instanceof Error ? err.message : String(err)));
+      throw new ArmAnswer(400, armError('BadRequest', err instanceof Error ? err.message : String(err)));
     }
     const entries = this.scenario.activityLog
       .filter((e) => query.matches(e))

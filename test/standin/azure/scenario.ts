@@ -179,6 +179,29 @@ export interface ActivityLogEntry {
   properties?: Record<string, string>;
 }
 
+/** The long-running POSTs the stand-in runs: one scale-set instance's, or one pool's deleteMachines. */
+export type ArmOperationKind = 'restart' | 'reimage' | 'redeploy' | 'deleteMachines';
+
+/**
+ * How a long-running operation runs (plain data, so the vscode and ui tiers can send it as JSON).
+ * The first script in `AzureScenario.operations` that matches a POST applies; with none, the
+ * operation answers `InProgress` to one poll, then `Succeeded`.
+ */
+export interface OperationScript {
+  /** Default: any operation. */
+  operation?: ArmOperationKind;
+  /** The node: the instance's computer name, or a machine name sent to deleteMachines (case-insensitive). Default: any. */
+  node?: string;
+  /** Polls answered `InProgress` before the end (default 1; 0 ends at the first poll). */
+  pollsInProgress?: number;
+  /** End `Failed` with this Azure error instead of `Succeeded`. */
+  fail?: { code: string; message: string };
+  /** `Retry-After` (seconds) on the 202 and on each `InProgress` answer; default none. */
+  retryAfterSeconds?: number;
+  /** How many operations it applies to; default every one. */
+  times?: number;
+}
+
 export interface AzureScenario {
   subscriptionId: string;
   tenantId: string;
@@ -189,6 +212,8 @@ export interface AzureScenario {
   activityLog: ActivityLogEntry[];
   /** Page sizes of paged lists (default: managed clusters 100, Activity Log 200). */
   paging?: { managedClusters?: number; activityLog?: number };
+  /** How restart / reimage / redeploy / deleteMachines run (see OperationScript). */
+  operations?: OperationScript[];
 }
 
 // Resource ids and the simulated cluster's Azure side live in their own files; importers use this one.

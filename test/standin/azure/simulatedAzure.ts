@@ -287,7 +287,11 @@ const ACTIONS = {
   delete: ['Microsoft.Compute/virtualMachineScaleSets/virtualMachines/delete', 'Delete Virtual Machine Scale Set Virtual Machine'],
   scaleSetWrite: ['Microsoft.Compute/virtualMachineScaleSets/write', 'Create or Update Virtual Machine Scale Set'],
   poolWrite: ['Microsoft.ContainerService/managedClusters/agentPools/write', 'Create or Update Agent Pool'],
+  deleteMachines: ['Microsoft.ContainerService/managedClusters/agentPools/deleteMachines/action', 'Delete Machines in Agent Pool'],
 } as const;
+
+// The stand-in's long-running operations (armOperations.ts) write their own Activity Log events with these.
+export { ACTIONS as ACTIVITY_ACTIONS, armTime, operation as activityLogOperation };
 
 function activityLog(now: Date, options: SimulatedAzureOptions): ActivityLogEntry[] {
   const ago = (ms: number): Date => new Date(now.getTime() - ms);

@@ -1,0 +1,19 @@
+import type { Catalog } from '../domain/catalog';
+import { FileScanner } from '../fileScan/fileScanner';
+import type { CatalogService } from '../guidance/catalogService';
+
+/** One FileScanner per loaded catalog (built on first use, rebuilt when the catalog reloads). */
+export class ScannerForCatalog {
+  private last?: { catalog: Catalog; scanner: FileScanner };
+
+  constructor(private readonly catalogs: CatalogService) {}
+
+  get(): { catalog: Catalog; scanner: FileScanner } {
+    const catalog = this.catalogs.catalog;
+    if (this.last?.catalog !== catalog) {
+      const ambiguous = new Set(catalog.entries.filter((e) => e.ambiguous).map((e) => e.id));
+      this.last = { catalog, scanner: new FileScanner(catalog.terms(), ambiguous) };
+    }
+    return this.last;
+  }
+}
