@@ -13,6 +13,7 @@ import type { AzureLogger, AzureSettings } from './azureTypes';
 import type { RefreshableCredential } from './credentialTypes';
 import { normalizeEndpoint } from './endpoints';
 import { classify, isRetryable, retryAfterMs, type CallContext } from './problems';
+import { sleep } from '../domain/sleep';
 
 export type CallResult<T> =
   | { readonly ok: true; readonly value: T }
@@ -149,25 +150,6 @@ function cancelled<T>(): CallResult<T> {
     cancelled: true,
     problem: { kind: 'unknown', message: l10n.t('Cancelled.'), nextStep: l10n.t('Refresh to read it again.') },
   };
-}
-
-/** False when the signal aborted during the wait. */
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal.aborted) {
-      resolve(false);
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /** Collects a paged list, stopping at `limit` items (a runaway `nextLink` chain ends there). */

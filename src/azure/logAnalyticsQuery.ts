@@ -17,6 +17,7 @@ import type { RefreshableCredential } from './credentialTypes';
 import { hostOf, normalizeEndpoint } from './endpoints';
 import { hostGuardPolicy, RefusedHostError, requestTimeoutPolicy } from './pipelinePolicies';
 import { classify, cut, isRetryable, retryAfterMs } from './problems';
+import { sleep } from '../domain/sleep';
 
 export const DEFAULT_LOG_ANALYTICS_ENDPOINT = 'https://api.loganalytics.io';
 /** A query over 90 days of events may take longer than one ARM read. */
@@ -216,21 +217,3 @@ function notHttps(): AzureProblem {
   };
 }
 
-/** False when the signal aborted during the wait. */
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal.aborted) {
-      resolve(false);
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}

@@ -18,19 +18,4 @@ export function backoffDelay(attempt: number, retryAfterMs: number | undefined, 
   return retryAfterMs !== undefined ? Math.max(jittered, Math.min(retryAfterMs, maxMs)) : jittered;
 }
 
-/** Resolves after ms (never, for Infinity), or at once when the signal aborts. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) {
-      resolve();
-      return;
-    }
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = Number.isFinite(ms) ? setTimeout(done, ms) : undefined;
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
+export { sleep } from '../domain/sleep';
