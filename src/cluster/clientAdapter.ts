@@ -1,13 +1,14 @@
 /**
  * Everything that calls @kubernetes/client-node's API: its types, and one client per credential
- * cache that makes the reflectors' list and watch calls with an abort signal and a timeout.
+ * cache that makes the reflectors' list calls with an abort signal and a timeout, and their
+ * watches through watchStream.ts with the same KubeConfig.
  *
  * client-node is ESM-only: this CommonJS code may name its types (with resolution-mode) but must
  * load it with `import()` (see loadClient in clusterBackend.ts).
  */
 
-import type { Logger } from './clusterTypes';
 import type { ListPage, ListQuery, ResourceApi, WatchQuery } from './reflector';
+import { openWatch } from './watchStream';
 
 export type ClientNode = typeof import('@kubernetes/client-node', { with: { 'resolution-mode': 'import' } });
 type KubeConfig = InstanceType<ClientNode['KubeConfig']>;
@@ -17,7 +18,7 @@ export type ClientLoader = () => Promise<ClientNode>;
 export interface ApiClientSettings {
   /** Per list request. */
   readonly requestTimeoutMs: number;
-  /** No data at all on a watch for this long: client-node aborts it. */
+  /** No data at all on a watch for this long: watchStream.ts ends it. */
   readonly watchIdleMs: number;
 }
 
@@ -27,18 +28,8 @@ export interface ApiClientSettings {
  */
 export class ApiClient implements ResourceApi {
   private readonly core: CoreV1Api;
-  private readonly watcher: InstanceType<ClientNode['Watch']>;
 
-  constructor(private readonly k8s: ClientNode, readonly kc: KubeConfig, private readonly settings: ApiClientSettings, log: Logger) {
-    this.watcher = new k8s.Watch(kc);
-    // client-node aborts a watch after 30 s without data (its private requestTimeoutMs), which a
-    // quiet cluster without bookmarks reaches all the time; ours outlasts the server-side timeout.
-    const timer = this.watcher as unknown as { requestTimeoutMs?: number };
-    if (typeof timer.requestTimeoutMs === 'number') {
-      timer.requestTimeoutMs = settings.watchIdleMs;
-    } else {
-      log.warn('client-node\'s watch has no requestTimeoutMs any more: quiet watches may restart often');
-    }
+  constructor(private readonly k8s: ClientNode, readonly kc: KubeConfig, private readonly settings: ApiClientSettings) {
     this.core = kc.makeApiClient(k8s.CoreV1Api);
   }
 
@@ -54,7 +45,8 @@ export class ApiClient implements ResourceApi {
   }
 
   watch(path: string, query: WatchQuery, onEvent: (type: string, object: unknown) => void, onDone: (err: unknown) => void): Promise<{ abort(): void }> {
-    return this.watcher.watch(path, { ...query }, onEvent, onDone);
+    // Our own request (not client-node's Watch): a bad line ends the watch, and the idle timer is ours.
+    return openWatch(this.kc, path, { ...query }, onEvent, onDone, { idleMs: this.settings.watchIdleMs });
   }
 
   /** The caller's signal, or a timeout: client-node has none of its own. */

@@ -20,9 +20,10 @@ import { Credentials } from './credentials';
 import { resolveKubeconfig } from './kubeconfig';
 import { KubeNodeActions } from './nodeActions';
 import { classifyError, ClassifiedProblem, FatalProblem, RetriableProblem } from './problems';
-import { redact } from '../domain/redact';
+import { oneLine, redact } from '../domain/redact';
 import { Reflector, ResourceApi, WatchEnd } from './reflector';
 import { EVENTS, NODES } from './resources';
+import { MalformedWatchLine } from './watchStream';
 
 interface Settings {
   readonly initialMs: number;
@@ -228,6 +229,13 @@ export class LiveClusterConnection implements ClusterConnection {
       try {
         end = await reflector.watch(this.api, signal, this.settings.watchTimeoutSeconds);
       } catch (err) {
+        if (err instanceof MalformedWatchLine && !signal.aborted) {
+          // The change on that line is lost: a fresh list has it, now rather than after the next outage.
+          const secrets = this.credentials.secrets ?? [];
+          this.log.warn(`Watch on ${reflector.spec.name} sent a malformed line (${oneLine(err.reason, 200, secrets)}): relisting now. The line: ${oneLine(err.line, 200, secrets)}`);
+          await this.relist(reflector, signal);
+          continue;
+        }
         if (this.credentials.mayRetryUnauthorized(err, before, signal, `watching ${reflector.spec.name}`)) {
           continue;
         }

@@ -151,7 +151,7 @@ export class Credentials {
         nextStep: l10n.t('Check the file, or get fresh credentials with "{0}"', CliCommands.getCredentials),
       });
     }
-    return new ApiClient(k8s, kc, this.settings, this.log);
+    return new ApiClient(k8s, kc, this.settings);
   }
 
   /** Runs the credential step (exec plugin, key files) once, so its failures are reported as such. */

@@ -306,6 +306,7 @@ export class ApiStandIn {
   private faultList: Fault[] = [];
   private eventsForbidden = false;
   private bookmarkTimer: NodeJS.Timeout | undefined;
+  private corruptWatchEvents = 0;
 
   private rv = 1;
   private history: Change[] = [];
@@ -639,6 +640,7 @@ export class ApiStandIn {
   clearFaults(): void {
     this.faultList = [];
     this.eventsForbidden = false;
+    this.corruptWatchEvents = 0;
     this.access.clear();
   }
 
@@ -654,6 +656,14 @@ export class ApiStandIn {
   /** The old token stops working at once. */
   rotateToken(newToken: string): void {
     this.currentToken = newToken;
+  }
+
+  /**
+   * The next `count` watch events (not bookmarks) go out cut in half, so not JSON: the change they
+   * carry reaches no watch, and only a relist shows it.
+   */
+  corruptNextWatchEvents(count = 1): void {
+    this.corruptWatchEvents = count;
   }
 
   /** Writes a line that is not JSON to every open watch. */
@@ -1178,7 +1188,12 @@ export class ApiStandIn {
     } else {
       object = w.view.toWire(stored);
     }
-    w.res.write(`${JSON.stringify({ type, object })}\n`);
+    let line = JSON.stringify({ type, object });
+    if (type !== 'BOOKMARK' && this.corruptWatchEvents > 0) {
+      this.corruptWatchEvents--;
+      line = line.slice(0, Math.floor(line.length / 2));
+    }
+    w.res.write(`${line}\n`);
   }
 
   private expireWatcher(w: Watcher): void {
