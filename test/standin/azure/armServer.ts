@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import type * as http from 'node:http';
 import * as https from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -12,6 +12,7 @@ import { ActivityLogQuery, parseActivityLogFilter } from './activityLogFilter';
 import { ArmOperations, type ArmOperationRecord } from './armOperations';
 import { agentPoolWire, availabilityStatusWire, instanceViewWire, managedClusterWire, plainVmWire, scaleSetVmWire } from './armWire';
 import type { AzureScenario } from './scenario';
+import { listenHttps } from './httpsListener';
 
 /**
  * An Azure Resource Manager stand-in over HTTPS (its own CA, a 127.0.0.1 certificate, a bearer
@@ -179,22 +180,9 @@ class ArmServer implements ArmStandIn {
     this.tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'arm-standin-'));
     this.caFile = path.join(this.tmpDir, 'ca.crt');
     fs.writeFileSync(this.caFile, this.caPem);
-    const server = https.createServer({ cert: this.certs.certPem, key: this.certs.keyPem }, (req, res) => this.handle(req, res));
-    server.on('connection', (socket: Socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
-    // A client that does not trust our CA aborts the handshake: its error, not ours.
-    server.on('tlsClientError', () => undefined);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.options.port ?? 0, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    const { server, port } = await listenHttps(this.certs, (req, res) => this.handle(req, res), this.sockets, this.options.port);
     this.server = server;
-    this.port = (server.address() as AddressInfo).port;
+    this.port = port;
   }
 
   async stop(): Promise<void> {

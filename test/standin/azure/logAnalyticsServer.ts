@@ -9,11 +9,12 @@
 import { randomUUID } from 'node:crypto';
 import type * as http from 'node:http';
 import * as https from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 
 import { createCertificates } from '../certs';
 import type { InsightsWorkspace } from './insightsScenario';
 import { evaluate, KqlShapeError, parseKubeEventsQuery } from './kqlShape';
+import { listenHttps } from './httpsListener';
 
 export interface LogAnalyticsRequest {
   method: string;
@@ -110,21 +111,9 @@ class LogAnalyticsServer implements LogAnalyticsStandIn {
   }
 
   async listen(): Promise<void> {
-    const server = https.createServer({ cert: this.certs.certPem, key: this.certs.keyPem }, (req, res) => this.handle(req, res));
-    server.on('connection', (socket: Socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
-    server.on('tlsClientError', () => undefined);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.options.port ?? 0, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    const { server, port } = await listenHttps(this.certs, (req, res) => this.handle(req, res), this.sockets, this.options.port);
     this.server = server;
-    this.port = (server.address() as AddressInfo).port;
+    this.port = port;
   }
 
   async stop(): Promise<void> {
