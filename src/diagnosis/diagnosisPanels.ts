@@ -7,11 +7,6 @@ import type { PanelRequest } from './diagnosisView';
 /** Which cluster the Nodes view watches now (kubeconfig context and server); '' when none. */
 export type ClusterKey = () => string;
 
-/** The key of a cluster's identity: its kubeconfig context and API server; '' before one connects. */
-export function clusterKeyOf(identity: { readonly context: string; readonly server: string } | undefined): string {
-  return identity ? `${identity.context}\n${identity.server}` : '';
-}
-
 /**
  * The "Diagnose Node in Azure" panels: one per node of a cluster, reused when the node is
  * diagnosed again. Keeps the last completed diagnosis per node for the Nodes view's tooltip.

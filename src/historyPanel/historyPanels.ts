@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { clusterKeyOf } from '../diagnosis/diagnosisPanels';
+import { clusterKeyOf } from '../domain/clusterKey';
 import type { SourcedEvent } from '../domain/history';
 import { RefreshCoalescer } from '../domain/refreshCoalescer';
 import { SETTINGS_SECTION, settingId, Settings } from '../ids';

@@ -10,7 +10,7 @@ import type { ContainerInsightsResult, InsightsCluster } from '../azure/containe
 import type { InsightsResult } from '../azure/azureTypes';
 import { insightsStatusOf } from '../azure/insightsStatus';
 import { clientNotLoaded } from '../diagnosis/azureSignIn';
-import { clusterKeyOf } from '../diagnosis/diagnosisPanels';
+import { clusterKeyOf } from '../domain/clusterKey';
 import { clampDays } from '../domain/containerInsightsQuery';
 import { carryOverInsights, type InsightsStatus, type RecordedEvent } from '../domain/history';
 import { parseProviderId } from '../domain/providerId';

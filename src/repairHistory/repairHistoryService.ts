@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { clusterKeyOf } from '../diagnosis/diagnosisPanels';
+import { clusterKeyOf } from '../domain/clusterKey';
 import { mergeEvents, type HistoryProblem, type HistorySnapshot, type InsightsStatus, type RecordedEvent, type SourcedEvent } from '../domain/history';
 import { RefreshCoalescer } from '../domain/refreshCoalescer';
 import { HistoryRecorder } from '../history/historyRecorder';
