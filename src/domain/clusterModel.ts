@@ -96,12 +96,26 @@ export class ClusterModel {
 
   /** A relist: the new state replaces the old at once; only the nodes that differ are reported. */
   replaceNodes(raws: readonly unknown[]): void {
-    const fresh = new Map<string, NodeSummary>();
+    this.replaceNodeRecords(this.projectNodes(raws));
+  }
+
+  /** Projects raw nodes as the model would (skipping, and reporting, those it cannot read). */
+  projectNodes(raws: readonly unknown[]): NodeSummary[] {
+    const nodes: NodeSummary[] = [];
     for (const raw of raws) {
       const node = projectNode(raw, this.projectionError);
       if (node) {
-        fresh.set(node.name, node);
+        nodes.push(node);
       }
+    }
+    return nodes;
+  }
+
+  /** replaceNodes for nodes already projected (a relist projects each page as it arrives). */
+  replaceNodeRecords(nodes: readonly NodeSummary[]): void {
+    const fresh = new Map<string, NodeSummary>();
+    for (const node of nodes) {
+      fresh.set(node.name, node);
     }
     const changed: string[] = [];
     for (const name of this.nodeMap.keys()) {
@@ -169,12 +183,26 @@ export class ClusterModel {
 
   /** A relist of events: replaces all events at once; only nodes whose events differ are reported. */
   replaceEvents(raws: readonly unknown[]): void {
-    const fresh = new Map<string, RepairEventRecord>();
+    this.replaceEventRecords(this.projectEvents(raws));
+  }
+
+  /** Projects raw events as the model would (events not about a node are dropped). */
+  projectEvents(raws: readonly unknown[]): RepairEventRecord[] {
+    const records: RepairEventRecord[] = [];
     for (const raw of raws) {
       const record = projectEvent(raw, this.projectionError);
       if (record) {
-        fresh.set(record.key, record);
+        records.push(record);
       }
+    }
+    return records;
+  }
+
+  /** replaceEvents for events already projected. */
+  replaceEventRecords(records: readonly RepairEventRecord[]): void {
+    const fresh = new Map<string, RepairEventRecord>();
+    for (const record of records) {
+      fresh.set(record.key, record);
     }
     const affected = new Set<string>();
     for (const key of [...this.eventNode.keys()]) {
