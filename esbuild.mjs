@@ -1,7 +1,10 @@
-// Builds four CommonJS bundles: the extension (loaded at activation, kept small), the
-// guidance renderer (markdown-it), required when a guidance panel first opens, the cluster
-// client (@kubernetes/client-node, ~2 MB), required only when the Nodes view is first shown, and
-// the Azure backend (the @azure/* clients, ~1.3 MB), required when "Diagnose Node in Azure" first runs.
+// Builds CommonJS bundles: the extension (loaded at activation, kept small) and the lazy bundles
+// in LAZY_BUNDLES, each a feature's internals that the extension requires on that feature's first
+// use: the guidance renderer (markdown-it) when a guidance panel first opens, the cluster client
+// (@kubernetes/client-node, ~2 MB) when the Nodes view is first shown, the Azure backend (the
+// @azure/* clients, ~1.3 MB) when an Azure read first runs, the diagnosis panel and its renderers,
+// the node actions (runners, confirmations, drain), the repair history's store and recorder (when a
+// cluster first connects), the "Show Repair History" panel, the file scanner and the support report.
 //   node esbuild.mjs [--production] [--watch] [--outdir DIR] [--metafile DIR]
 // --outdir builds somewhere other than dist/ (test/unit/bundles.test.ts builds into a temp dir);
 // --metafile writes each bundle's esbuild metafile as DIR/<bundle>.meta.json (what went into it).
@@ -39,14 +42,38 @@ const writeMetafile = (bundle) => ({
   },
 });
 
-/** The extension reaches the lazy bundles through `require('./cluster.js')` / `require('./azure.js')` / `require('./guidance.js')`. */
+/**
+ * The lazy bundles: dist/<name>.js built from its entry. Each entry is a feature boundary: the code
+ * that imports it does so with `import type` only and `require()`s it on the feature's first use.
+ * .vscodeignore lists the same files.
+ */
+const LAZY_BUNDLES = {
+  guidance: 'src/guidance/guidanceRenderer.ts',
+  cluster: 'src/cluster/clusterBackend.ts',
+  azure: 'src/azure/azureBackend.ts',
+  diagnosis: 'src/diagnosis/diagnosisBundle.ts',
+  actions: 'src/actions/actionsBundle.ts',
+  historyStore: 'src/repairHistory/historyStoreBundle.ts',
+  historyPanel: 'src/historyPanel/historyPanelBundle.ts',
+  fileScan: 'src/fileErrors/fileScanBundle.ts',
+  supportReport: 'src/commands/supportReportBundle.ts',
+};
+const lazyEntries = new Map(Object.entries(LAZY_BUNDLES).map(([name, entry]) => [path.resolve(entry), name]));
+
+/**
+ * An import of a lazy bundle's entry (from the extension or from another bundle) becomes
+ * `require('./<name>.js')`, resolved beside the requiring bundle in dist/.
+ */
 const lazyBundlesExternal = {
   name: 'lazy-bundles-external',
   setup(build) {
-    build.onResolve({ filter: /\/cluster\/clusterBackend$/ }, () => ({ path: './cluster.js', external: true }));
-    build.onResolve({ filter: /\/azure\/azureBackend$/ }, () => ({ path: './azure.js', external: true }));
-    build.onResolve({ filter: /^\.\/guidanceRenderer$/ }, (args) =>
-      (args.importer.includes('guidancePanel') ? { path: './guidance.js', external: true } : undefined));
+    build.onResolve({ filter: /^\.\.?\// }, (args) => {
+      if (args.kind === 'entry-point') {
+        return undefined;
+      }
+      const name = lazyEntries.get(path.resolve(args.resolveDir, `${args.path}.ts`));
+      return name ? { path: `./${name}.js`, external: true } : undefined;
+    });
   },
 };
 
@@ -65,7 +92,7 @@ const common = {
 
 /**
  * In watch mode, one "[watch] build started" / "[watch] build finished" pair around each round of
- * rebuilds (all four bundles), and each error as two lines (`✘ [ERROR] text`, `    file:line:col:`)
+ * rebuilds (all bundles), and each error as two lines (`✘ [ERROR] text`, `    file:line:col:`)
  * with no blank line between: the background problem matcher in .vscode/tasks.json reads exactly that.
  */
 let building = 0;
@@ -96,15 +123,13 @@ const watchReporter = {
   },
 };
 
-const bundle = (name, entry, plugins = []) => esbuild.context({
-  ...common, entryPoints: { [name]: entry }, outdir, metafile: true, plugins: [...plugins, writeMetafile(name), watchReporter],
+const bundle = (name, entry) => esbuild.context({
+  ...common, entryPoints: { [name]: entry }, outdir, metafile: true, plugins: [lazyBundlesExternal, writeMetafile(name), watchReporter],
 });
 
 const contexts = await Promise.all([
-  bundle('extension', 'src/extension.ts', [lazyBundlesExternal]),
-  bundle('guidance', 'src/guidance/guidanceRenderer.ts'),
-  bundle('cluster', 'src/cluster/clusterBackend.ts'),
-  bundle('azure', 'src/azure/azureBackend.ts'),
+  bundle('extension', 'src/extension.ts'),
+  ...Object.entries(LAZY_BUNDLES).map(([name, entry]) => bundle(name, entry)),
 ]);
 
 if (watch) {

@@ -1,9 +1,9 @@
-import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { nodeActionCommands } from './actions/nodeActionCommands';
-import { NodeActionService, type NodeActionsTestHook } from './actions/nodeActionService';
+import { LazyNodeActions } from './actions/lazyNodeActions';
+import type { NodeActionsTestHook } from './actions/nodeActionService';
 import { ClearRepairHistoryCommand } from './commands/clearRepairHistoryCommand';
-import { CommandManager } from './commands/commandManager';
+import { CommandManager, onFirstRun } from './commands/commandManager';
 import { CopyContainerInsightsQueryCommand } from './commands/copyContainerInsightsQueryCommand';
 import { CopyDescribeNodeCommand, CopyEventsCommand } from './commands/copyKubectlCommands';
 import { CreateSupportReportCommand } from './commands/createSupportReportCommand';
@@ -24,6 +24,7 @@ import { RepairHistoryPanels } from './historyPanel/historyPanels';
 import { ErrorCodeHoverProvider, HOVER_SELECTOR } from './hover/errorCodeHoverProvider';
 import { CommandIds, LOG_CHANNEL_NAME } from './ids';
 import { ContainerInsightsService, withInsightsRefresh } from './insights/containerInsightsService';
+import { useVscodeL10n } from './lazy/bundleL10n';
 import { RepairNotifier } from './notifications/repairNotifier';
 import { RepairHistoryService } from './repairHistory/repairHistoryService';
 import { AzureSession } from './session/azureSession';
@@ -65,9 +66,7 @@ let closeHistory: (() => Promise<void>) | undefined;
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const started = performance.now();
   // src/domain strings go through this bundle's own copy of @vscode/l10n: hand it VS Code's bundle.
-  if (vscode.l10n.bundle) {
-    l10n.config({ contents: vscode.l10n.bundle });
-  }
+  useVscodeL10n();
   const log = vscode.window.createOutputChannel(LOG_CHANNEL_NAME, { log: true });
   const catalog = new CatalogService(context.extensionUri, log);
   const guidance = new GuidancePanel(context.extensionUri, catalog, log);
@@ -79,26 +78,28 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const history = new RepairHistoryService(session, vscode.Uri.joinPath(context.globalStorageUri, 'repair-history').fsPath, log);
   closeHistory = () => history.close();
   const view = new ClusterView(session, context.workspaceState, (node) => diagnoses.noteFor(node), history);
-  const nodeActions = new NodeActionService(session, azure, catalog, log);
+  const nodeActions = new LazyNodeActions(session, azure, catalog, log);
   const insights = new ContainerInsightsService(session, azure, history, log);
   const fileErrors = fileErrorsFeature(catalog, log);
   const historyPanels = new RepairHistoryPanels(context.extensionUri, session, history);
   const commands = new CommandManager();
+  // Every contributed command is registered now; each object is built when its command first runs.
   commands.register(
     ...nodeActionCommands(nodeActions),
-    new ExplainErrorCommand(catalog, guidance),
-    new OpenGuidanceCommand(guidance),
-    withInsightsRefresh(new RefreshCommand(session), insights),
-    new SwitchContextCommand(session),
-    new OpenKubeconfigCommand(session),
-    new CopyDescribeNodeCommand(),
-    new CopyEventsCommand(),
-    new ExplainNodeCommand(session, guidance),
-    new DiagnoseNodeCommand(session, diagnoses),
-    new CopyContainerInsightsQueryCommand(session, insights),
-    new ClearRepairHistoryCommand(history, session),
-    new ShowRepairHistoryCommand(historyPanels),
-    new CreateSupportReportCommand(session, history, catalog, diagnoses, String(context.extension.packageJSON.version ?? '')),
+    onFirstRun(CommandIds.explainError, () => new ExplainErrorCommand(catalog, guidance)),
+    onFirstRun(CommandIds.openGuidance, () => new OpenGuidanceCommand(guidance)),
+    onFirstRun(CommandIds.refresh, () => withInsightsRefresh(new RefreshCommand(session), insights)),
+    onFirstRun(CommandIds.switchContext, () => new SwitchContextCommand(session)),
+    onFirstRun(CommandIds.openKubeconfig, () => new OpenKubeconfigCommand(session)),
+    onFirstRun(CommandIds.copyDescribeNode, () => new CopyDescribeNodeCommand()),
+    onFirstRun(CommandIds.copyEventsCommand, () => new CopyEventsCommand()),
+    onFirstRun(CommandIds.explainNode, () => new ExplainNodeCommand(session, guidance)),
+    onFirstRun(CommandIds.diagnoseNode, () => new DiagnoseNodeCommand(session, diagnoses)),
+    onFirstRun(CommandIds.copyContainerInsightsQuery, () => new CopyContainerInsightsQueryCommand(session, insights)),
+    onFirstRun(CommandIds.clearRepairHistory, () => new ClearRepairHistoryCommand(history, session)),
+    onFirstRun(CommandIds.showRepairHistory, () => new ShowRepairHistoryCommand(historyPanels)),
+    onFirstRun(CommandIds.createSupportReport, () =>
+      new CreateSupportReportCommand(session, history, catalog, diagnoses, String(context.extension.packageJSON.version ?? ''))),
     { id: CommandIds.showLog, execute: () => log.show() },
     ...nodesViewCommands(view),
     ...fileErrors.commands,

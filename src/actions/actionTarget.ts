@@ -7,6 +7,8 @@ import type { NodeFacts } from '../cluster/clusterTypes';
 import { parseProviderId } from '../domain/providerId';
 import { NODE_ACTIONS, type NodeActionKind } from './nodeActionKinds';
 
+export { serverHost } from '../domain/serverUrl';
+
 /** The cluster an action was asked for: the kubeconfig context and its API server. */
 export interface ClusterRef {
   readonly context: string;
@@ -46,15 +48,6 @@ export type Inapplicable =
   | { readonly kind: 'no-azure-target'; readonly reason: string }
   | { readonly kind: 'not-scale-set' }
   | { readonly kind: 'no-pool' };
-
-/** `127.0.0.1:6443`, `aks-demo-dns-1a2b.hcp.westeurope.azmk8s.io`: the API server's host as people name it. */
-export function serverHost(server: string): string {
-  try {
-    return new URL(server).host || server;
-  } catch {
-    return server;
-  }
-}
 
 /** Why the cluster now is not the one the action was asked for; undefined when it still is. */
 export function clusterChange(captured: ClusterRef, now: ClusterRef | undefined): Refusal | undefined {

@@ -9,7 +9,7 @@ export abstract class NodeActionCommand {
   abstract readonly id: string;
   protected abstract readonly kind: NodeActionKind;
 
-  constructor(private readonly service: NodeActionService) {}
+  constructor(private readonly service: Pick<NodeActionService, 'run'>) {}
 
   execute(arg?: unknown, selected?: unknown): Promise<void> {
     return this.service.run(this.kind, arg, selected);

@@ -9,7 +9,7 @@ import { UncordonNodeCommand } from '../commands/uncordonNodeCommand';
 import type { NodeActionService } from './nodeActionService';
 
 /** The seven node-action commands, for the composition root's `commands.register(...)`. */
-export function nodeActionCommands(service: NodeActionService): Command[] {
+export function nodeActionCommands(service: Pick<NodeActionService, 'run'>): Command[] {
   return [
     new CordonNodeCommand(service),
     new UncordonNodeCommand(service),

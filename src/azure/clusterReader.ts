@@ -3,7 +3,12 @@
  * providerID has `mc_…`, the cluster `MC_…`), found by listing the subscription's clusters; when
  * the list is refused (Reader on resource groups only) or does not have it, by managedClusters.get
  * on the names AKS's default `MC_<group>_<cluster>_<region>` carries. Then the node's pool
- * (agentPools.get, or the cluster's own agentPoolProfiles when that fails).
+ * (agentPools.get, or the cluster's own agentPoolProfiles when that fails). The pool read starts
+ * with the list, on the cluster those names guess, and is kept only when the cluster found is
+ * that one: a diagnosis then waits for one answer instead of two in a row (docs/BENCHMARKS.md).
+ * That early read is a bet, so it costs the diagnosis nothing when lost: aborted once the guess is
+ * wrong, never retried, never logged, and a 401 on it does not use the one fresh token (a failed
+ * early read on the right cluster is made again as an ordinary read, which retries and refreshes).
  */
 import * as l10n from '@vscode/l10n';
 import type { AzureProblem, ClusterFacts, NodeTarget, PoolFacts, Section } from '../domain/diagnosis';
@@ -122,8 +127,46 @@ function withListRefusal(failure: Extract<CallResult<never>, { ok: false }>, lis
     : { ok: false, problem: list };
 }
 
+function readPool(session: ArmSession, resourceGroup: string, cluster: string, pool: string): Promise<CallResult<PoolModel>> {
+  return session.call<PoolModel>('agent pool', (c, abortSignal) => c.containers.agentPools.get(resourceGroup, cluster, pool, { abortSignal }));
+}
+
+/** The pool read on the cluster the node resource group's name guesses, started before the cluster is known. */
+interface EarlyPool {
+  readonly resourceGroup: string;
+  readonly name: string;
+  /** The pool, or undefined when the read failed (for any reason: it is read again, the ordinary way). */
+  readonly answer: Promise<PoolModel | undefined>;
+  readonly controller: AbortController;
+}
+
+function readPoolEarly(session: ArmSession, guess: { readonly resourceGroup: string; readonly name: string }, pool: string): EarlyPool {
+  const controller = new AbortController();
+  // Its failure is caught inside the call, so the session neither retries it, nor refreshes the token for it, nor logs it.
+  const answer = session.call<PoolModel | undefined>('agent pool (guessed cluster)', async (c, abortSignal) => {
+    try {
+      return await c.containers.agentPools.get(guess.resourceGroup, guess.name, pool, { abortSignal: AbortSignal.any([abortSignal, controller.signal]) });
+    } catch {
+      return undefined;
+    }
+  }).then((got) => (got.ok ? got.value : undefined));
+  return { ...guess, answer, controller };
+}
+
+function isCluster(early: EarlyPool, resourceGroup: string, name: string): boolean {
+  return early.resourceGroup.toLowerCase() === resourceGroup.toLowerCase() && early.name.toLowerCase() === name.toLowerCase();
+}
+
 export async function readCluster(session: ArmSession, target: NodeTarget, poolLabel: string | undefined): Promise<Section<ClusterFacts>> {
+  const poolName = poolLabel || (target.kind === 'vmss' ? poolFromScaleSet(target.scaleSet) : undefined);
+  const guess = poolName ? clusterNameGuesses(target.resourceGroup)[0] : undefined;
+  const early = guess && poolName ? readPoolEarly(session, guess, poolName) : undefined;
   const found = await findCluster(session, target);
+  const guessedRight = early !== undefined && found.ok && found.cluster?.name !== undefined && found.cluster.id !== undefined
+    && isCluster(early, resourceGroupOf(found.cluster.id) ?? '', found.cluster.name);
+  if (!guessedRight) {
+    early?.controller.abort();
+  }
   if (!found.ok) {
     return found.cancelled ? { state: 'skipped', reason: found.problem.message } : { state: 'error', problem: found.problem };
   }
@@ -136,12 +179,12 @@ export async function readCluster(session: ArmSession, target: NodeTarget, poolL
     };
   }
   const clusterGroup = resourceGroupOf(cluster.id) ?? '';
-  const poolName = poolLabel || (target.kind === 'vmss' ? poolFromScaleSet(target.scaleSet) : undefined);
   let pool: PoolFacts | undefined;
   if (poolName) {
     const name = cluster.name;
-    const got = await session.call<PoolModel>('agent pool', (c, abortSignal) =>
-      c.containers.agentPools.get(clusterGroup, name, poolName, { abortSignal }));
+    // The early answer is the same request as the one below only when the guess names the cluster found.
+    const earlyPool = guessedRight ? await early?.answer : undefined;
+    const got: CallResult<PoolModel> = earlyPool ? { ok: true, value: earlyPool } : await readPool(session, clusterGroup, name, poolName);
     const profile = cluster.agentPoolProfiles?.find((p) => p.name?.toLowerCase() === poolName.toLowerCase());
     pool = got.ok ? poolFacts(got.value, poolName) : profile ? poolFacts(profile, poolName) : undefined;
   }

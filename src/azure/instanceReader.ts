@@ -111,13 +111,13 @@ export function instanceFacts(target: NodeTarget, model: VmModel, view: Instance
     resourceId: target.resourceId,
     name: cut(model.name, 200),
     computerName: cut(model.osProfile?.computerName ?? view?.computerName, 200),
-    powerState: statusValue(view?.statuses, 'PowerState'),
-    provisioningState: statusValue(view?.statuses, 'ProvisioningState') ?? model.provisioningState?.toLowerCase(),
+    powerState: cut(statusValue(view?.statuses, 'PowerState'), 50),
+    provisioningState: cut(statusValue(view?.statuses, 'ProvisioningState') ?? model.provisioningState?.toLowerCase(), 50),
     latestModelApplied: model.latestModelApplied,
     image: cut(image(model.storageProfile?.imageReference), 400),
     vmSize: cut(model.sku?.name ?? model.hardwareProfile?.vmSize, 100),
     zone: cut(model.zones?.[0], 20),
-    vmHealth: health?.startsWith('HealthState/') ? health.slice('HealthState/'.length).toLowerCase() : undefined,
+    vmHealth: health?.startsWith('HealthState/') ? cut(health.slice('HealthState/'.length).toLowerCase(), 50) : undefined,
   };
 }
 

@@ -16,7 +16,7 @@ import type { AzureSettings } from './azureTypes';
 import type { RefreshableCredential } from './credentialTypes';
 import { hostOf, normalizeEndpoint } from './endpoints';
 import { hostGuardPolicy, RefusedHostError, requestTimeoutPolicy } from './pipelinePolicies';
-import { classify, cut, isRetryable, retryAfterMs } from './problems';
+import { azureCode, classify, cut, isRetryable, retryAfterMs } from './problems';
 import { sleep } from '../domain/sleep';
 
 export const DEFAULT_LOG_ANALYTICS_ENDPOINT = 'https://api.loganalytics.io';
@@ -203,7 +203,7 @@ function partialProblem(error: ErrorInfoLike | undefined): AzureProblem {
   const why = cut(detail?.innererror?.message ?? detail?.message ?? error?.innererror?.message ?? error?.message, 300) ?? '';
   return {
     kind: 'server',
-    code: cut(error?.code, 100),
+    code: azureCode(error?.code),
     message: why ? l10n.t('{0} ({1})', cut(error?.message, 200) ?? l10n.t('Part of the query failed.'), why) : cut(error?.message, 300) ?? l10n.t('Part of the query failed.'),
     nextStep: l10n.t('Some events may be missing: Refresh later, or lower {0} to read fewer days.', settingId(Settings.containerInsightsDays)),
   };

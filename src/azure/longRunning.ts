@@ -15,7 +15,7 @@ import { DEFAULT_MAX_RETRIES, type ArmSession } from './armCall';
 import type { ArmClients } from './armClients';
 import type { AzureSettings, OperationProgress, OperationResult } from './azureTypes';
 import { OperationWatch, type OperationError } from './operationWatch';
-import { classify, cut, isRetryable } from './problems';
+import { azureCode, classify, cut, isRetryable } from './problems';
 
 export const DEFAULT_POLL_INTERVAL_MS = 5_000;
 /** The SDKs' long-running poller (arm-compute's and arm-containerservice's are the same core-lro type). */
@@ -175,5 +175,5 @@ function isRestError(error: unknown): boolean {
 function fromSdkMessage(error: unknown): OperationError {
   const text = error instanceof Error ? error.message : '';
   const m = /^The long-running operation has failed\. ([A-Za-z0-9_.-]{1,200})\. ([\s\S]*)$/.exec(text);
-  return m ? { code: m[1], message: m[2] } : { message: text || undefined };
+  return m ? { code: azureCode(m[1]), message: m[2] } : { message: text || undefined };
 }

@@ -8,7 +8,7 @@
  */
 import type { Pipeline, PipelinePolicy, PipelineRequest, PipelineResponse } from '@azure/core-rest-pipeline';
 import type { AzureLogger } from './azureTypes';
-import { classify, isRetryable, retryAfterMs, type CallContext } from './problems';
+import { azureCode, classify, isRetryable, retryAfterMs, type CallContext } from './problems';
 
 export const OPERATION_WATCH_POLICY = 'aksNodeRepairOperationWatch';
 const MAX_BACKOFF_MS = 10_000;
@@ -122,7 +122,7 @@ export class OperationWatch {
     const error = body?.error;
     if (error && typeof error === 'object') {
       this.error = {
-        code: typeof error.code === 'string' ? error.code.slice(0, 200) : undefined,
+        code: azureCode(error.code),
         message: typeof error.message === 'string' ? error.message.slice(0, MAX_ERROR_TEXT) : undefined,
       };
     }

@@ -5,6 +5,7 @@
  */
 import * as l10n from '@vscode/l10n';
 import type { AzureProblem } from '../domain/diagnosis';
+import { singleLine, truncate } from '../domain/format';
 import { redact } from '../domain/redact';
 import { LOG_CHANNEL_NAME, Settings, settingId } from '../ids';
 import { isSignInError } from './credentialTypes';
@@ -41,7 +42,20 @@ export function cut(text: string | undefined, max = MAX_AZURE_TEXT, keepLines = 
   const flat = keepLines
     ? redact(text).replace(/[^\S\n]+/g, ' ').replace(/\n{3,}/g, '\n\n').trim()
     : redact(text).replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  // truncate never cuts a surrogate pair in half.
+  return truncate(flat, max);
+}
+
+/**
+ * Azure's error code as kept in a problem (and so in the log and the view): a code is a word
+ * like `OperationNotAllowed`; anything else in that field (a line break and a forged log entry,
+ * bidi characters, a page of text) is flattened to one line of at most 100 characters.
+ */
+export function azureCode(code: unknown): string | undefined {
+  if (typeof code !== 'string' || code === '') {
+    return undefined;
+  }
+  return /^[\w.-]{1,100}$/.test(code) ? code : truncate(singleLine(redact(code)), 100) || undefined;
 }
 
 /** `Retry-After` in ms (seconds or an HTTP date), when the answer had one. */
@@ -113,12 +127,13 @@ export function classify(error: unknown, context: CallContext): AzureProblem {
   const e = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as RestErrorLike;
   const azureMessage = cut(e.message);
   const status = e.statusCode;
-  if (e.code === 'PARSE_ERROR') {
+  const code = azureCode(e.code);
+  if (code === 'PARSE_ERROR') {
     return { ...malformed(context), status };
   }
   if (status === 401) {
     return {
-      kind: 'unauthorized', status, code: e.code,
+      kind: 'unauthorized', status, code,
       message: l10n.t('Azure refused the sign-in token (401), also after a fresh one was asked for.'),
       nextStep: signInAgain(context),
     };
@@ -127,16 +142,16 @@ export function classify(error: unknown, context: CallContext): AzureProblem {
     const { action, scope } = parseAuthorizationFailed(e.message);
     const missingRole = { role: 'Reader', scope: suggestedScope(scope, context) };
     return {
-      kind: 'forbidden', status, code: e.code, missingRole,
+      kind: 'forbidden', status, code, missingRole,
       message: action
-        ? l10n.t('Not allowed to {0} on {1} ({2}).', action, scope ?? missingRole.scope, e.code ?? '403')
-        : l10n.t('Not allowed ({0}): {1}', e.code ?? '403', azureMessage ?? ''),
+        ? l10n.t('Not allowed to {0} on {1} ({2}).', action, scope ?? missingRole.scope, code ?? '403')
+        : l10n.t('Not allowed ({0}): {1}', code ?? '403', azureMessage ?? ''),
       nextStep: askForRole(missingRole.role, missingRole.scope),
     };
   }
   if (status === 404) {
     return {
-      kind: 'not-found', status, code: e.code,
+      kind: 'not-found', status, code,
       message: azureMessage ?? l10n.t('Not found.'),
       nextStep: l10n.t('The resource no longer exists in Azure.'),
     };
@@ -144,7 +159,7 @@ export function classify(error: unknown, context: CallContext): AzureProblem {
   if (status === 429) {
     const wait = retryAfterMs(error);
     return {
-      kind: 'throttled', status, code: e.code,
+      kind: 'throttled', status, code,
       message: l10n.t('Azure is throttling requests (429): {0}', azureMessage ?? ''),
       nextStep: wait !== undefined
         ? l10n.t('Wait {0} s (Azure\'s Retry-After), then Refresh.', Math.ceil(wait / 1000))
@@ -153,22 +168,22 @@ export function classify(error: unknown, context: CallContext): AzureProblem {
   }
   if (status !== undefined && status >= 500) {
     return {
-      kind: 'server', status, code: e.code,
+      kind: 'server', status, code,
       message: l10n.t('Azure answered {0}: {1}', status, azureMessage ?? ''),
       nextStep: l10n.t('This is on Azure\'s side and usually passes: Refresh in a few minutes; check Azure status if it persists.'),
     };
   }
-  if (status === undefined && e.code && /^[A-Z][A-Z0-9_]+$/.test(e.code)) {
+  if (status === undefined && code && /^[A-Z][A-Z0-9_]+$/.test(code)) {
     return {
-      kind: 'network', code: e.code,
-      message: l10n.t('Could not reach {0} ({1}).', hostOf(context.endpoint), e.code),
-      nextStep: TLS_CODES.test(e.code)
+      kind: 'network', code,
+      message: l10n.t('Could not reach {0} ({1}).', hostOf(context.endpoint), code),
+      nextStep: TLS_CODES.test(code)
         ? l10n.t('The TLS certificate of {0} is not trusted: add your proxy\'s CA to the system store or NODE_EXTRA_CA_CERTS (verification stays on).', hostOf(context.endpoint))
         : l10n.t('Check the network, proxy and DNS for {0}, then Refresh.', hostOf(context.endpoint)),
     };
   }
   return {
-    kind: 'unknown', status, code: e.code,
+    kind: 'unknown', status, code,
     message: azureMessage ?? l10n.t('The call failed.'),
     nextStep: l10n.t('Check the log (Output › {0}) for details, then Refresh.', LOG_CHANNEL_NAME),
   };

@@ -1,7 +1,10 @@
 /**
- * Reads what client-node throws: an ApiException (`code`, `body` as a JSON string, headers), a
- * failed watch (`statusCode`), `TypeError: fetch failed` with a `cause.code`, a credential plugin
- * that could not be spawned, our own aborts and timeouts. problems.ts turns these into words.
+ * Reads the errors a call to the API server ends with. Our own list and watch requests
+ * (kubeRequest.ts) throw an HttpStatusError (`statusCode`, the body as a string, headers) or a
+ * RequestFailed (the socket's error as `cause`, its `code` copied); client-node, which node actions
+ * and the credential step still use, throws an ApiException (`code`, `body` as a JSON string,
+ * headers), `TypeError: fetch failed` with a `cause.code`, or a plugin's failure. Plus our own
+ * aborts and timeouts. problems.ts turns these into words.
  */
 
 import type { Logger } from './clusterTypes';
@@ -34,8 +37,13 @@ export function isSpawnFailure(err: unknown): boolean {
   return typeof e?.syscall === 'string' && e.syscall.startsWith('spawn');
 }
 
+/**
+ * A connection that failed without a code to say how: client-node's `fetch failed`, or our own
+ * RequestFailed (kubeRequest.ts) whose socket error had none.
+ */
 export function isFetchFailure(err: unknown): boolean {
-  return err instanceof TypeError && /fetch failed|terminated/i.test(err.message);
+  return (err instanceof TypeError && /fetch failed|terminated/i.test(err.message))
+    || (err as { name?: unknown } | undefined)?.name === 'RequestFailed';
 }
 
 /** An Error thrown as it is (or a SyntaxError), as client-node does for a plugin's failure. */

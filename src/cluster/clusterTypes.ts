@@ -4,6 +4,7 @@
  */
 
 import type { ClusterModel } from '../domain/clusterModel';
+import type { WakeGap, WakeOptions } from './wakeDetector';
 
 export interface KubeconfigOptions {
   /** The `aksNodeRepair.kubeconfig` setting; wins over KUBECONFIG and ~/.kube/config when set. */
@@ -80,12 +81,16 @@ export interface ConnectOptions extends KubeconfigOptions {
   /** How long an exec credential plugin may run before it is reported as stuck (default 60 s). */
   credentialTimeoutMs?: number;
   now?: () => number;
+  /** The sleep check (a timer that fires far too late means the machine slept): relists at once on a wake. */
+  wake?: WakeOptions;
 }
 
 export interface ClusterConnection {
   readonly identity: ClusterIdentity | undefined;
   readonly state: ConnectionState;
   onDidChangeState(listener: (state: ConnectionState) => void): { dispose(): void };
+  /** The machine slept (the connection relists at once): how long, so the view can say what may be missing. */
+  onDidWake(listener: (gap: WakeGap) => void): { dispose(): void };
   start(): void;
   /** Relist now and reset the backoff; re-reads the kubeconfig. */
   refresh(): void;

@@ -24,6 +24,7 @@ import { oneLine, redact } from '../domain/redact';
 import { Reflector, ResourceApi, WatchEnd } from './reflector';
 import { EVENTS, NODES } from './resources';
 import { MalformedWatchLine } from './watchStream';
+import { WakeDetector, type WakeGap } from './wakeDetector';
 
 interface Settings {
   readonly initialMs: number;
@@ -36,6 +37,8 @@ interface Settings {
 export class LiveClusterConnection implements ClusterConnection {
   private currentState: ConnectionState = { kind: 'connecting' };
   private readonly stateChanged: Emitter<ConnectionState>;
+  private readonly woke: Emitter<WakeGap>;
+  private readonly wakeDetector: WakeDetector;
   private readonly settings: Settings;
   private readonly credentials: Credentials;
   private readonly nodes: Reflector;
@@ -57,8 +60,7 @@ export class LiveClusterConnection implements ClusterConnection {
 
   /** Each call goes through the client current at that moment: a 401 elsewhere may have replaced it. */
   private readonly api: ResourceApi = {
-    listNodes: (query, signal) => this.credentials.api.listNodes(query, signal),
-    listEvents: (query, signal) => this.credentials.api.listEvents(query, signal),
+    list: (path, query, signal, onItems) => this.credentials.api.list(path, query, signal, onItems),
     watch: (path, query, onEvent, onDone) => this.credentials.api.watch(path, query, onEvent, onDone),
   };
 
@@ -74,6 +76,8 @@ export class LiveClusterConnection implements ClusterConnection {
     this.log = options.log;
     this.actionSettings = { kubeconfig: options, loadClient, requestTimeoutMs: options.requestTimeoutMs ?? 30_000 };
     this.stateChanged = new Emitter((err) => this.log.error(`A connection state listener failed: ${String(err)}`));
+    this.woke = new Emitter((err) => this.log.error(`A wake listener failed: ${String(err)}`));
+    this.wakeDetector = new WakeDetector((gap) => this.wokeUp(gap), { now: this.settings.now, ...options.wake });
     this.credentials = new Credentials(options, loadClient, {
       requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
       watchIdleMs: options.watchIdleMs ?? watchTimeoutSeconds * 1000 + 30_000,
@@ -96,11 +100,16 @@ export class LiveClusterConnection implements ClusterConnection {
     return this.stateChanged.event(listener);
   }
 
+  onDidWake(listener: (gap: WakeGap) => void): { dispose(): void } {
+    return this.woke.event(listener);
+  }
+
   start(): void {
     if (this.started || this.disposed) {
       return;
     }
     this.started = true;
+    this.wakeDetector.start();
     this.run().catch((err: unknown) => {
       // run() handles its own failures; reaching here is a bug, which must at least be visible.
       this.log.error(`The cluster connection stopped: ${redact(String(err), this.credentials.secrets)}`);
@@ -151,8 +160,28 @@ export class LiveClusterConnection implements ClusterConnection {
       return;
     }
     this.disposed = true;
+    this.wakeDetector.dispose();
     this.cycle?.abort();
     this.stateChanged.dispose();
+    this.woke.dispose();
+  }
+
+  /**
+   * After a sleep the watches may sit on connections that are gone, looking alive until their idle
+   * timer ends them (minutes): end them now and relist, as refresh() does, backoff reset.
+   */
+  private wokeUp(gap: WakeGap): void {
+    if (this.disposed) {
+      return;
+    }
+    const minutes = Math.round((gap.awokeAt - gap.asleepFrom) / 60_000);
+    this.log.info(`The machine slept about ${minutes} min (${new Date(gap.asleepFrom).toISOString()} to ${new Date(gap.awokeAt).toISOString()}): ending the watches and relisting now`);
+    this.attempt = 0;
+    this.refreshRequested = true;
+    this.cycle?.abort();
+    // Kept-alive connections from before the sleep may be dead without knowing it: the relist opens new ones.
+    this.credentials.current?.resetConnections();
+    this.woke.fire(gap);
   }
 
   private async run(): Promise<void> {
@@ -207,9 +236,18 @@ export class LiveClusterConnection implements ClusterConnection {
         this.setState({ kind: 'loading', nodes: this.nodes.count, events: this.events.count });
       }
     };
-    await this.relist(this.nodes, signal, progress);
-    progress();
-    const eventsAllowed = await this.relistEvents(signal, progress);
+    // Nodes and events side by side: while one page is on the wire, the other is parsed. Both are
+    // waited for, so a list that succeeds is committed even when the other fails (nodes stay shown
+    // while events fail); then the first failure ends the session.
+    const failures: unknown[] = [];
+    const settled = <T>(listing: Promise<T>): Promise<T | undefined> => listing.catch((err: unknown) => {
+      failures.push(err);
+      return undefined;
+    });
+    const [, eventsAllowed] = await Promise.all([settled(this.relist(this.nodes, signal, progress).then(progress)), settled(this.relistEvents(signal, progress))]);
+    if (failures.length > 0) {
+      throw failures[0];
+    }
 
     this.attempt = 0;
     this.credentials.accepted();
@@ -219,7 +257,7 @@ export class LiveClusterConnection implements ClusterConnection {
     this.publishConnected();
 
     // Both loops end only by throwing; the first failure ends the session (run() aborts the other).
-    return await Promise.race([this.watchLoop(this.nodes, signal), this.eventsLoop(eventsAllowed, signal)]);
+    return await Promise.race([this.watchLoop(this.nodes, signal), this.eventsLoop(eventsAllowed === true, signal)]);
   }
 
   private async watchLoop(reflector: Reflector, signal: AbortSignal): Promise<never> {

@@ -13,7 +13,9 @@ import { httpStatus, isSpawnFailure } from './clientErrors';
 import type { ClusterIdentity, KubeconfigOptions, Logger } from './clusterTypes';
 import { ResolvedKubeconfig, resolveKubeconfig } from './kubeconfig';
 import { execProblem, FatalProblem, ProblemContext, RetriableProblem } from './problems';
+import { singleLine } from '../domain/format';
 import { redact } from '../domain/redact';
+import { serverHost } from '../domain/serverUrl';
 
 export interface CredentialSettings extends ApiClientSettings {
   /** How long an exec credential plugin may run before it is reported as stuck. */
@@ -88,6 +90,7 @@ export class Credentials {
       }
       this.resolved = again.value;
       this.shownIdentity = again.value.identity;
+      this.client?.resetConnections();
       this.client = undefined;
     }
     const resolved = this.resolved;
@@ -95,7 +98,7 @@ export class Credentials {
     signal.throwIfAborted();
     if (!this.client) {
       const id = resolved.identity;
-      this.log.info(`Connecting to ${id.server} (context "${id.context}", cluster "${id.cluster}", user "${id.user}") from ${id.files.join(', ')}`);
+      this.log.info(`Connecting to ${singleLine(serverHost(id.server))} (context "${singleLine(id.context)}", cluster "${singleLine(id.cluster)}", user "${singleLine(id.user)}") from ${singleLine(id.files.join(', '))}`);
       this.client = this.makeClient(this.k8s, resolved);
       await this.check(resolved, signal);
     }
@@ -135,6 +138,8 @@ export class Credentials {
       this.resolved = again.value;
     }
     if (this.resolved) {
+      // The old client's connections are not closed here: the other resource's list or watch may
+      // still be running on one. They close themselves once idle (IDLE_SOCKET_MS, kubeRequest.ts).
       this.client = this.makeClient(this.requireK8s(), this.resolved);
     }
   }
@@ -151,7 +156,7 @@ export class Credentials {
         nextStep: l10n.t('Check the file, or get fresh credentials with "{0}"', CliCommands.getCredentials),
       });
     }
-    return new ApiClient(k8s, kc, this.settings);
+    return new ApiClient(kc, this.settings);
   }
 
   /** Runs the credential step (exec plugin, key files) once, so its failures are reported as such. */

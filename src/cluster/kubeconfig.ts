@@ -17,6 +17,10 @@ import { settingId, Settings } from '../ids';
 import { CliCommands } from './cliCommands';
 import type { ClusterIdentity, ConnectionProblem, KubeconfigOptions } from './clusterTypes';
 import { oneLine } from '../domain/redact';
+import { expandedSize } from '../domain/expandedSize';
+
+/** In JSON characters: far above a real kubeconfig (certificates make a context a few KB), far below a crash. */
+const MAX_EXPANDED_SIZE = 16 * 1024 * 1024;
 
 export interface ResolvedKubeconfig {
   readonly identity: ClusterIdentity;
@@ -210,6 +214,10 @@ function parseDocument(text: string, file: string): Resolved<Entry> {
   const record = asRecord(doc);
   if (!record) {
     return invalid(file, l10n.t('{0} is not a kubeconfig (the document is not a mapping)', file));
+  }
+  // YAML aliases can make a small file huge (or circular) once written out as JSON below.
+  if (expandedSize(record, MAX_EXPANDED_SIZE) >= MAX_EXPANDED_SIZE) {
+    return invalid(file, l10n.t('Kubeconfig {0} is too large once its YAML aliases are expanded, or an alias refers to itself', file));
   }
   return { ok: true, value: record };
 }

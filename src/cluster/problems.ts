@@ -1,6 +1,7 @@
 /**
- * Turns what client-node throws (see clientErrors.ts) into a ConnectionProblem a person can act
- * on: what happened, in one line, and what to do next.
+ * Turns an API call's error (our own list and watch requests' HttpStatusError and RequestFailed,
+ * or what client-node throws: see clientErrors.ts) into a ConnectionProblem a person can act on:
+ * what happened, in one line, and what to do next.
  */
 
 import * as l10n from '@vscode/l10n';
@@ -185,6 +186,17 @@ export function execProblem(err: unknown, command: string, secrets: readonly str
       message: l10n.t('The credential plugin "{0}" could not be started ({1})', command, String((err as { code?: unknown }).code ?? 'error')),
       nextStep: l10n.t('Check that "{0}" is an executable file', command),
       detail: redact(describe(err), secrets),
+    };
+  }
+  // client-node parses the plugin's stdout as JSON: a plugin printing a bare token gets a
+  // SyntaxError whose message quotes the output's first characters, so that message is not kept.
+  if (err instanceof SyntaxError) {
+    return {
+      kind: 'exec-failed', command,
+      message: l10n.t('The credential plugin "{0}" printed something that is not ExecCredential JSON', base),
+      nextStep: kubelogin
+        ? l10n.t('Run "{0}" so kubelogin prints an ExecCredential, then Refresh', CliCommands.kubeloginConvert)
+        : l10n.t('Check that "{0}" prints an ExecCredential (client.authentication.k8s.io) as JSON on stdout, then Refresh', base),
     };
   }
   // client-node rejects with the plugin's stderr as the message when it exits non-zero.

@@ -1,21 +1,25 @@
 /**
  * One resource kept in the model by list-then-watch: a paged relist that replaces the model's
  * state at once (no flicker), then a watch from the list's resourceVersion, tracking the version
- * through objects and bookmarks. Which resources, and how each is listed: resources.ts.
+ * through objects and bookmarks. Which resources, and how each goes into the model: resources.ts.
  */
 
 import type { ClusterModel, WatchType } from '../domain/clusterModel';
 import { field } from '../domain/nodeProjection';
+import { httpStatus } from './clientErrors';
 import type { Logger } from './clusterTypes';
 
 export interface ListQuery {
   readonly limit: number;
-  readonly _continue?: string;
+  readonly continueToken?: string;
+  readonly fieldSelector?: string;
 }
 
+/** One page, once its items went to the caller (listRequest.ts): how many, and the list's metadata. */
 export interface ListPage {
-  readonly items: readonly unknown[];
-  readonly metadata?: { readonly resourceVersion?: string; readonly _continue?: string };
+  readonly count: number;
+  readonly resourceVersion?: string;
+  readonly continueToken?: string;
 }
 
 export interface WatchQuery {
@@ -25,26 +29,37 @@ export interface WatchQuery {
   fieldSelector?: string;
 }
 
-/** How reflectors reach the API; clientAdapter.ts implements it with client-node. */
+/** How reflectors reach the API; clientAdapter.ts implements it. */
 export interface ResourceApi {
-  listNodes(query: ListQuery, signal: AbortSignal): Promise<ListPage>;
-  listEvents(query: ListQuery & { fieldSelector?: string }, signal: AbortSignal): Promise<ListPage>;
+  /** One page; its raw items go to `onItems` a few at a time, and are not kept. */
+  list(path: string, query: ListQuery, signal: AbortSignal, onItems: (items: readonly unknown[]) => void): Promise<ListPage>;
   watch(path: string, query: WatchQuery, onEvent: (type: string, object: unknown) => void, onDone: (err: unknown) => void): Promise<{ abort(): void }>;
+}
+
+/**
+ * A relist on its way into the model: each page is projected into model records as it arrives
+ * (so no raw page outlives its projection), and the records replace the model's state at the end.
+ */
+export interface Relisting {
+  add(raws: readonly unknown[]): void;
+  commit(): void;
 }
 
 export interface ResourceSpec {
   /** Plural, for logs: "nodes". */
   readonly name: string;
-  /** Watch path. */
+  /** List and watch path. */
   readonly path: string;
   readonly fieldSelector?: string;
-  /** One page of the list. */
-  list(api: ResourceApi, query: ListQuery, signal: AbortSignal): Promise<ListPage>;
   apply(model: ClusterModel, type: WatchType, raw: unknown): void;
-  replace(model: ClusterModel, raws: readonly unknown[]): void;
-  /** A copy without the bulky parts the model never reads, so a relist holds little between pages. */
-  slim(raw: unknown): unknown;
+  relisting(model: ClusterModel): Relisting;
 }
+
+/**
+ * How often a relist starts over after its continue token expired (410 mid-list: the server no
+ * longer has the snapshot the first page came from) before the 410 is reported.
+ */
+const MAX_LIST_RESTARTS = 2;
 
 export type WatchEnd = 'expired' | 'closed';
 
@@ -85,33 +100,62 @@ export class Reflector {
 
   /**
    * Lists every page, then replaces the model's state at once. `onProgress` is called after each
-   * page but the last, once `count` includes it.
+   * page but the last, once `count` includes it. A continue token that expired mid-list (410)
+   * starts the list over, from a fresh snapshot.
    */
   async relist(api: ResourceApi, signal: AbortSignal, onProgress?: () => void): Promise<void> {
     const started = Date.now();
-    const slimmed: unknown[] = [];
+    let restarts = 0;
+    let batch = this.spec.relisting(this.model);
     let token: string | undefined;
     let pages = 0;
+    let listed = 0;
     let resourceVersion: string | undefined;
-    do {
-      const page = await this.spec.list(api, { limit: this.pageSize, _continue: token }, signal);
-      signal.throwIfAborted();
-      pages++;
-      for (const item of page.items) {
-        slimmed.push(this.spec.slim(item));
+    for (;;) {
+      let page: ListPage;
+      try {
+        page = await this.listPage(api, token, batch, signal);
+      } catch (err) {
+        if (token === undefined || httpStatus(err) !== 410 || restarts >= MAX_LIST_RESTARTS || signal.aborted) {
+          throw err;
+        }
+        restarts++;
+        this.log.info(`The list of ${this.spec.name} expired after ${pages} page${pages === 1 ? '' : 's'} (410 Gone: the continue token is too old): listing again from the start`);
+        batch = this.spec.relisting(this.model);
+        token = undefined;
+        pages = 0;
+        listed = 0;
+        resourceVersion = undefined;
+        continue;
       }
+      pages++;
+      listed += page.count;
       // Continuations read the first page's snapshot: its resourceVersion is the list's.
-      resourceVersion ??= page.metadata?.resourceVersion;
-      token = page.metadata?._continue || undefined;
-      if (token && onProgress) {
-        this.listed = slimmed.length;
+      resourceVersion ??= page.resourceVersion;
+      token = page.continueToken;
+      if (!token) {
+        break;
+      }
+      if (onProgress) {
+        this.listed = listed;
         onProgress();
       }
-    } while (token);
-    this.spec.replace(this.model, slimmed);
+    }
+    batch.commit();
     this.resourceVersion = resourceVersion;
-    this.listed = slimmed.length;
-    this.log.info(`Listed ${slimmed.length} ${this.spec.name} in ${pages} page${pages === 1 ? '' : 's'} (${Date.now() - started} ms, resourceVersion ${resourceVersion ?? '?'})`);
+    this.listed = listed;
+    this.log.info(`Listed ${listed} ${this.spec.name} in ${pages} page${pages === 1 ? '' : 's'} (${Date.now() - started} ms, resourceVersion ${resourceVersion ?? '?'})`);
+  }
+
+  /** One page into the batch: its items are projected as they are read, and dropped. */
+  private async listPage(api: ResourceApi, continueToken: string | undefined, batch: Relisting, signal: AbortSignal): Promise<ListPage> {
+    const page = await api.list(this.spec.path, {
+      limit: this.pageSize,
+      ...(continueToken ? { continueToken } : {}),
+      ...(this.spec.fieldSelector ? { fieldSelector: this.spec.fieldSelector } : {}),
+    }, signal, (items) => batch.add(items));
+    signal.throwIfAborted();
+    return page;
   }
 
   /**

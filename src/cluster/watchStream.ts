@@ -1,17 +1,17 @@
 /**
  * One watch request, owned here rather than by client-node's Watch, for two reasons: client-node
  * drops a line it cannot parse without a word (so the change on it is lost until the next relist),
- * and its idle timeout is a private field. The KubeConfig still supplies everything the request
- * needs (server, TLS, proxy agent, bearer or exec-plugin token) through its public
- * applyToHTTPSOptions; the lines are read here, and the idle timer is ours.
+ * and its idle timeout is a private field. The request itself (URL, TLS, credentials from the
+ * KubeConfig's public applyToHTTPSOptions) and its errors are kubeRequest.ts's, shared with the
+ * lists; the lines are read here, and the idle timer is ours.
  */
 
-import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as https from 'node:https';
 
 import { field } from '../domain/nodeProjection';
 import type { ClientNode } from './clientAdapter';
 import { errorMessage } from './clientErrors';
+import { closedEarly, prepareGet, readStatusError, RequestFailed } from './kubeRequest';
 
 type KubeConfig = InstanceType<ClientNode['KubeConfig']>;
 
@@ -35,6 +35,8 @@ export class MalformedWatchLine extends Error {
 }
 
 export interface WatchStreamOptions {
+  /** Connections shared with the client's lists (kubeRequest.ts). */
+  readonly agent: https.Agent;
   /** No byte at all (headers included) for this long: the watch ends with a TimeoutError. */
   readonly idleMs: number;
 }
@@ -42,7 +44,7 @@ export interface WatchStreamOptions {
 /**
  * Starts a watch on `path`. `onEvent` gets each event; `onDone` is called once: null for a clean
  * end, else the error (a MalformedWatchLine, a TimeoutError, an Error with `statusCode` for a
- * non-200 answer as client-node's, a socket error). Rejects when the credentials cannot be had.
+ * non-200 answer (kubeRequest.ts), a RequestFailed). Rejects when the credentials cannot be had.
  */
 export async function openWatch(
   kc: KubeConfig,
@@ -52,24 +54,9 @@ export async function openWatch(
   onDone: (err: unknown) => void,
   options: WatchStreamOptions,
 ): Promise<{ abort(): void }> {
-  const cluster = kc.getCurrentCluster();
-  if (!cluster) {
-    throw new Error('No currently active cluster');
-  }
-  const url = new URL(cluster.server + path);
-  url.searchParams.set('watch', 'true');
-  for (const [key, value] of Object.entries(query)) {
-    if (value !== undefined) {
-      url.searchParams.set(key, String(value));
-    }
-  }
-  const requestOptions: https.RequestOptions = { method: 'GET', headers: { Accept: 'application/json' } };
-  await kc.applyToHTTPSOptions(requestOptions);
-
+  const req = await prepareGet(kc, path, { ...query, watch: true }, options.agent);
   let finished = false;
   let timer: NodeJS.Timeout | undefined;
-  const transport = url.protocol === 'http:' ? http : https;
-  const req = transport.request(url, requestOptions);
 
   const finish = (err: unknown): void => {
     if (finished) {
@@ -113,12 +100,10 @@ export async function openWatch(
     return true;
   };
 
-  req.on('error', finish);
+  req.on('error', (err) => finish(new RequestFailed(`The watch request failed: ${errorMessage(err)}`, err)));
   req.on('response', (res) => {
-    const status = res.statusCode ?? 0;
-    if (status !== 200) {
-      res.resume();
-      finish(Object.assign(new Error(res.statusMessage || http.STATUS_CODES[status] || 'Internal Server Error'), { statusCode: status }));
+    if (res.statusCode !== 200) {
+      readStatusError(res, finish);
       return;
     }
     arm();
@@ -150,7 +135,7 @@ export async function openWatch(
       }
     });
     res.on('error', finish);
-    res.on('close', () => finish(res.complete ? null : Object.assign(new Error('The watch connection closed early'), { code: 'ECONNRESET' })));
+    res.on('close', () => finish(res.complete ? null : closedEarly('the watch')));
   });
   arm();
   req.end();

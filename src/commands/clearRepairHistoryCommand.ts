@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { CommandIds } from '../ids';
+import { inertNotificationText } from '../domain/notificationText';
 import type { RepairHistoryService } from '../repairHistory/repairHistoryService';
 import type { ClusterSession } from '../session/clusterSession';
 
@@ -20,7 +21,7 @@ export class ClearRepairHistoryCommand {
     private readonly history: RepairHistoryService,
     private readonly session: ClusterSession,
     private readonly confirm: ConfirmClear = modalConfirm,
-    private readonly inform: (message: string) => void = (m) => void vscode.window.showInformationMessage(m),
+    private readonly inform: (message: string) => void = (m) => void vscode.window.showInformationMessage(inertNotificationText(m)),
   ) {}
 
   async execute(): Promise<void> {

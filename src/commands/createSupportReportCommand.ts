@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { DiagnosisPanels } from '../diagnosis/diagnosisPanels';
-import { buildSupportReport, type CodeMeaning, type SupportReportInput } from '../domain/supportReport';
+import type { CodeMeaning, SupportReportInput } from '../domain/supportReport';
+import { inertNotificationText } from '../domain/notificationText';
 import type { CatalogService } from '../guidance/catalogService';
 import { CommandIds } from '../ids';
 import type { RepairHistoryView } from '../repairHistory/historyApi';
@@ -32,11 +33,11 @@ export class CreateSupportReportCommand {
     }
     const input = this.inputFor(name);
     if (!input.live && !input.recorded && input.events.length === 0) {
-      void vscode.window.showWarningMessage(vscode.l10n.t(
-        'Nothing is known about node {0}: it is not in the cluster, and neither the cluster\'s events nor the local history mention it. Pick a node listed in the Nodes view.', name));
+      void vscode.window.showWarningMessage(inertNotificationText(vscode.l10n.t(
+        'Nothing is known about node {0}: it is not in the cluster, and neither the cluster\'s events nor the local history mention it. Pick a node listed in the Nodes view.', name)));
       return undefined;
     }
-    const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: buildSupportReport(input) });
+    const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: supportReportBundle().buildSupportReport(input) });
     await vscode.window.showTextDocument(document, { preview: false });
     return document;
   }
@@ -73,4 +74,10 @@ export class CreateSupportReportCommand {
     const entry = catalog.get(code) ?? catalog.byMatch(code);
     return entry ? { title: entry.title, summary: entry.summary, firstStep: entry.firstStep } : undefined;
   }
+}
+
+/** The report's builder: dist/supportReport.js, loaded when the command first runs (esbuild.mjs). */
+function supportReportBundle(): typeof import('./supportReportBundle') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./supportReportBundle') as typeof import('./supportReportBundle');
 }

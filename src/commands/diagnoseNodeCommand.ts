@@ -5,6 +5,7 @@ import { repairReasonName } from '../domain/repairMessage';
 import type { RepairTimeline } from '../domain/repairTimeline';
 import type { DiagnosisPanels } from '../diagnosis/diagnosisPanels';
 import { clusterKeyOf } from '../domain/clusterKey';
+import { inertNotificationText } from '../domain/notificationText';
 import type { PanelRequest } from '../diagnosis/diagnosisView';
 import { CommandIds } from '../ids';
 import type { ClusterSession } from '../session/clusterSession';
@@ -28,8 +29,8 @@ export class DiagnoseNodeCommand {
     // A node that left the cluster can still be read from the providerID its open panel last used.
     const known = this.session.model.node(name) ? undefined : this.panels.panel(name)?.lastDiagnoseRequest;
     if (!this.session.model.node(name) && !known?.providerId) {
-      void vscode.window.showWarningMessage(vscode.l10n.t(
-        'Node {0} is not in the cluster any more, so its Azure resources cannot be found from it. Look for its instance in the node resource group, or diagnose a node that is still listed.', name));
+      void vscode.window.showWarningMessage(inertNotificationText(vscode.l10n.t(
+        'Node {0} is not in the cluster any more, so its Azure resources cannot be found from it. Look for its instance in the node resource group, or diagnose a node that is still listed.', name)));
       return;
     }
     this.panels.show(name, requestsFor(this.session, name, known));

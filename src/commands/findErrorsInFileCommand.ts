@@ -5,6 +5,7 @@ import { formatSize } from '../fileErrors/fileErrorsTree';
 import type { FileErrorsView } from '../fileErrors/fileErrorsView';
 import type { ScannerForCatalog } from '../fileErrors/scannerForCatalog';
 import { CommandIds } from '../ids';
+import { inertNotificationText } from '../domain/notificationText';
 
 /** What to scan: an open document's text (unsaved edits included), or a file read from disk. */
 type Source = { readonly kind: 'document'; readonly document: vscode.TextDocument } | { readonly kind: 'disk'; readonly uri: vscode.Uri };
@@ -43,7 +44,7 @@ export class FindErrorsInFileCommand {
     const started = Date.now();
     const outcome = await vscode.window.withProgress<FileScanOutcome>({
       location: vscode.ProgressLocation.Notification,
-      title: vscode.l10n.t('Finding auto-repair errors in {0}', name),
+      title: inertNotificationText(vscode.l10n.t('Finding auto-repair errors in {0}', name)),
       cancellable: true,
     }, async (progress, token) => {
       const abort = new AbortController();
@@ -66,7 +67,7 @@ export class FindErrorsInFileCommand {
       }
     });
     if (!outcome.ok) {
-      void vscode.window.showErrorMessage(`${outcome.problem.message} ${outcome.problem.nextStep}`);
+      void vscode.window.showErrorMessage(inertNotificationText(`${outcome.problem.message} ${outcome.problem.nextStep}`));
       return;
     }
     const result = outcome.value;
@@ -116,7 +117,7 @@ export class FindErrorsInFileCommand {
     try {
       return { kind: 'document', document: await vscode.workspace.openTextDocument(uri) };
     } catch (err) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('{0} could not be opened ({1}). Save it to a file on disk and pick that file.', uri.toString(), err instanceof Error ? err.message : String(err)));
+      void vscode.window.showErrorMessage(inertNotificationText(vscode.l10n.t('{0} could not be opened ({1}). Save it to a file on disk and pick that file.', uri.toString(), err instanceof Error ? err.message : String(err))));
       return undefined;
     }
   }

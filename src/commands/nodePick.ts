@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { describeNode } from '../domain/nodeDescription';
+import { inertNotificationText } from '../domain/notificationText';
 import { assessHealth, healthRank } from '../domain/nodeHealth';
 import { FOCUS_NODES_VIEW } from '../ids';
 import type { ClusterSession } from '../session/clusterSession';
@@ -82,7 +83,7 @@ function explainNoCluster(session: ClusterSession, title: string): void {
   const why = state.kind === 'failed' || state.kind === 'reconnecting' ? state.problem.message : vscode.l10n.t('no node has been listed yet');
   const openView = vscode.l10n.t('Open Nodes View');
   void vscode.window.showWarningMessage(
-    vscode.l10n.t('No cluster is connected ({0}). Connect one in the Nodes view (a kubeconfig with an AKS context), then run "{1}" again.', why, title),
+    inertNotificationText(vscode.l10n.t('No cluster is connected ({0}). Connect one in the Nodes view (a kubeconfig with an AKS context), then run "{1}" again.', why, title)),
     openView,
   ).then((choice) => {
     if (choice === openView) {

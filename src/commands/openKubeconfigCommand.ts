@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { CliCommands } from '../cluster/cliCommands';
+import { inertNotificationText } from '../domain/notificationText';
 import { CommandIds, settingId, Settings } from '../ids';
 import type { ClusterSession } from '../session/clusterSession';
 
@@ -18,7 +19,7 @@ export class OpenKubeconfigCommand {
     }
     const openSetting: vscode.MessageItem = { title: vscode.l10n.t('Open Setting') };
     const pick = await vscode.window.showWarningMessage(
-      vscode.l10n.t('No kubeconfig file at {0}. Get one with "{1}", or point the setting at yours.', file ?? '~/.kube/config', CliCommands.getCredentials),
+      inertNotificationText(vscode.l10n.t('No kubeconfig file at {0}. Get one with "{1}", or point the setting at yours.', file ?? '~/.kube/config', CliCommands.getCredentials)),
       openSetting,
     );
     if (pick === openSetting) {

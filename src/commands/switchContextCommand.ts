@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { CliCommands } from '../cluster/cliCommands';
 import { CommandIds } from '../ids';
+import { inertNotificationText } from '../domain/notificationText';
 import type { ClusterSession } from '../session/clusterSession';
 
 /** "AKS: Switch Cluster Context": pick one of the kubeconfig's contexts for the Nodes view. */
@@ -13,7 +14,7 @@ export class SwitchContextCommand {
     const found = this.session.contexts();
     if ('problem' in found) {
       const open: vscode.MessageItem = { title: vscode.l10n.t('Open kubeconfig') };
-      const pick = await vscode.window.showErrorMessage(`${found.problem.message} ${found.problem.nextStep}`, open);
+      const pick = await vscode.window.showErrorMessage(inertNotificationText(`${found.problem.message} ${found.problem.nextStep}`), open);
       if (pick === open) {
         await vscode.commands.executeCommand(CommandIds.openKubeconfig);
       }

@@ -7,6 +7,7 @@ import type { AzureBackend, AzureLogger, AzureSettings, TokenCredential } from '
 import { normalizeEndpoint } from '../azure/endpoints';
 import { vscodeCredential } from '../azure/vscodeAuth';
 import type { AzureProblem } from '../domain/diagnosis';
+import { oneLine } from '../domain/redact';
 import { SETTINGS_SECTION, settingId, Settings, type AzureCredentialSetting } from '../ids';
 
 /** What one run needs to sign in, or why it cannot. */
@@ -35,14 +36,14 @@ export function chooseCredential(backend: () => AzureBackend, log: vscode.LogOut
     try {
       loaded = backend();
     } catch (err) {
-      log.error(`Could not load the Azure client: ${String(err)}`);
+      log.error(`Could not load the Azure client: ${oneLine(String(err))}`);
       return { mode, problem: clientNotLoaded() };
     }
     try {
       return { mode, credential: loaded.cliCredential(tenant) };
     } catch (err) {
       // AzureCliCredential checks the tenant when it is built: a bad tenant is the setting's fault, not the CLI's.
-      log.error(`No Azure CLI credential: ${String(err)}`);
+      log.error(`No Azure CLI credential: ${oneLine(String(err))}`);
       return { mode, problem: credentialProblem(err, tenant, mode) };
     }
   }
@@ -50,7 +51,7 @@ export function chooseCredential(backend: () => AzureBackend, log: vscode.LogOut
     const credential = vscodeCredential({ tenant, resourceManagerEndpoint: endpoint });
     return { mode, credential, signIn: () => credential.signIn() };
   } catch (err) {
-    log.error(`No Azure credential: ${String(err)}`);
+    log.error(`No Azure credential: ${oneLine(String(err))}`);
     return { mode, problem: credentialProblem(err, tenant, mode) };
   }
 }

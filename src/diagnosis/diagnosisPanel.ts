@@ -4,6 +4,8 @@ import type { AzureBackend, AzureSettings, DiagnoseRequest } from '../azure/azur
 import { diagnosisToMarkdown } from '../domain/diagnosisMarkdown';
 import type { AzureProblem, Diagnosis, Finding } from '../domain/diagnosis';
 import { findingsFor } from '../domain/findings';
+import { singleLine } from '../domain/format';
+import { oneLine } from '../domain/redact';
 import type { GuidanceTarget } from '../domain/guidanceTarget';
 import { parseProviderId } from '../domain/providerId';
 import { CommandIds, DIAGNOSIS_PANEL_TYPE } from '../ids';
@@ -125,10 +127,10 @@ export class DiagnosisPanel implements vscode.Disposable {
           return undefined;
         }
         // The backend never rejects by contract; if it does, the page still says what happened.
-        this.log.error(`The diagnosis of ${req.node} failed: ${err instanceof Error ? err.message : String(err)}`);
+        this.log.error(`The diagnosis of ${singleLine(req.node)} failed: ${oneLine(err instanceof Error ? err.message : String(err))}`);
         const problem: AzureProblem = {
           kind: 'unknown',
-          message: vscode.l10n.t('The diagnosis stopped: {0}', err instanceof Error ? err.message : String(err)),
+          message: vscode.l10n.t('The diagnosis stopped: {0}', oneLine(err instanceof Error ? err.message : String(err))),
           nextStep: vscode.l10n.t('Refresh to try again; see the "AKS Node Auto-Repair" output for details.'),
         };
         this.show({ ...this.view, diagnosis: unasked(this.view.diagnosis), problem });
@@ -208,7 +210,7 @@ export class DiagnosisPanel implements vscode.Disposable {
     try {
       signedIn = await this.signIn();
     } catch (err) {
-      this.log.warn(`Sign-in to Azure did not complete: ${err instanceof Error ? err.message : String(err)}`);
+      this.log.warn(`Sign-in to Azure did not complete: ${oneLine(err instanceof Error ? err.message : String(err))}`);
     }
     if (!signedIn) {
       void vscode.window.showWarningMessage(vscode.l10n.t('Sign-in to Azure did not complete. Try again, or sign in from the Accounts menu.'));

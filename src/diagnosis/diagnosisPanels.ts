@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Diagnosis, DiagnosisNote, Finding } from '../domain/diagnosis';
 import type { AzureSession } from '../session/azureSession';
-import { DiagnosisPanel } from './diagnosisPanel';
+import type { DiagnosisPanel } from './diagnosisPanel';
 import type { PanelRequest } from './diagnosisView';
 
 /** Which cluster the Nodes view watches now (kubeconfig context and server); '' when none. */
@@ -38,7 +38,7 @@ export class DiagnosisPanels implements vscode.Disposable {
     if (panel) {
       panel.reveal();
     } else {
-      panel = new DiagnosisPanel(node, this.extensionUri, this.log, {
+      panel = new (diagnosisBundle().DiagnosisPanel)(node, this.extensionUri, this.log, {
         backend: () => this.azure.backend(),
         credential: () => this.azure.credential(),
         settings: () => this.azure.settings(),
@@ -76,6 +76,12 @@ export class DiagnosisPanels implements vscode.Disposable {
     }
     this.changed.dispose();
   }
+}
+
+/** The panel and its renderers: dist/diagnosis.js, loaded when the first panel opens (esbuild.mjs). */
+function diagnosisBundle(): typeof import('./diagnosisBundle') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./diagnosisBundle') as typeof import('./diagnosisBundle');
 }
 
 function keyOf(cluster: string, node: string): string {

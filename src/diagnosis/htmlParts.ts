@@ -4,6 +4,7 @@
  */
 import * as l10n from '@vscode/l10n';
 import { escapeHtml } from '../domain/html';
+import { truncate } from '../domain/format';
 
 /** Longest stretch of one Azure string shown (extension messages can run to many kilobytes). */
 const MAX_SHOWN = 4000;
@@ -11,7 +12,8 @@ const MAX_SHOWN = 4000;
 /** Untrusted text, cut to a readable length, escaped. */
 export function t(text: string | number | boolean | undefined, max = MAX_SHOWN): string {
   const s = text === undefined ? '' : String(text);
-  return escapeHtml(s.length > max ? `${s.slice(0, max)}…` : s);
+  // truncate keeps surrogate pairs whole: a cut emoji would reach the page as a lone surrogate.
+  return escapeHtml(truncate(s, max + 1));
 }
 
 /** `template` escaped, its `{0}`, `{1}` … replaced in one pass by `html` (markup the caller has escaped). */

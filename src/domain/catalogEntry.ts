@@ -4,7 +4,7 @@
  * loader (catalogLoader) reads the files, the index (catalog) looks entries up.
  */
 import * as l10n from '@vscode/l10n';
-import { truncate } from './format';
+import { singleLine, truncate } from './format';
 
 export type EntryKind = 'code' | 'reason' | 'topic';
 export type EntryAction = 'reboot' | 'reimage' | 'redeploy' | 'any' | 'none';
@@ -47,6 +47,11 @@ export type ParseResult = { ok: true; entry: CatalogEntry } | { ok: false; error
 /** Quoted values in parse errors: 60 characters and an ellipsis at most. */
 const QUOTED_MAX = 61;
 
+/** A value quoted in a parse error: one line (the error goes to the log and the view), cut. */
+function quoted(value: string): string {
+  return truncate(singleLine(value), QUOTED_MAX);
+}
+
 const KINDS: readonly EntryKind[] = ['code', 'reason', 'topic'];
 const ACTIONS: readonly EntryAction[] = ['reboot', 'reimage', 'redeploy', 'any', 'none'];
 const SEVERITIES: readonly EntrySeverity[] = ['error', 'warning', 'info'];
@@ -88,7 +93,7 @@ export function parseCatalogEntry(text: string, source: string, origin: EntryOri
     }
     const pair = /^([A-Za-z][A-Za-z0-9_]*)\s*:(.*)$/.exec(line);
     if (!pair) {
-      return fail(l10n.t('line {0}: expected "key: value" or "  - item", found "{1}"', i + 1, truncate(line.trim(), QUOTED_MAX)));
+      return fail(l10n.t('line {0}: expected "key: value" or "  - item", found "{1}"', i + 1, quoted(line.trim())));
     }
     const [, key, rawValue] = pair;
     if (fields.has(key)) {
@@ -124,25 +129,25 @@ export function parseCatalogEntry(text: string, source: string, origin: EntryOri
 
   const id = scalars.id as string;
   if (!ID_PATTERN.test(id)) {
-    return fail(l10n.t('invalid id "{0}": use letters, digits, ".", "_" and "-" only', truncate(id, QUOTED_MAX)));
+    return fail(l10n.t('invalid id "{0}": use letters, digits, ".", "_" and "-" only', quoted(id)));
   }
   const kind = scalars.kind as EntryKind;
   if (!KINDS.includes(kind)) {
-    return fail(l10n.t('invalid kind "{0}": expected {1}', truncate(kind, QUOTED_MAX), KINDS.join('|')));
+    return fail(l10n.t('invalid kind "{0}": expected {1}', quoted(kind), KINDS.join('|')));
   }
   const action = scalars.action as EntryAction;
   if (!ACTIONS.includes(action)) {
-    return fail(l10n.t('invalid action "{0}": expected {1}', truncate(action, QUOTED_MAX), ACTIONS.join('|')));
+    return fail(l10n.t('invalid action "{0}": expected {1}', quoted(action), ACTIONS.join('|')));
   }
   const severity = scalars.severity as EntrySeverity;
   if (!SEVERITIES.includes(severity)) {
-    return fail(l10n.t('invalid severity "{0}": expected {1}', truncate(severity, QUOTED_MAX), SEVERITIES.join('|')));
+    return fail(l10n.t('invalid severity "{0}": expected {1}', quoted(severity), SEVERITIES.join('|')));
   }
   // Optional, and only `true` or `false`: a typo (`yes`, `ture`) is reported, not read as false.
   const flag = fields.get('ambiguous');
   if (flag && (flag.kind === 'list' || !FLAGS.includes(flag.value))) {
     return fail(flag.kind === 'scalar'
-      ? l10n.t('invalid ambiguous "{0}": expected {1}', truncate(flag.value, QUOTED_MAX), FLAGS.join('|'))
+      ? l10n.t('invalid ambiguous "{0}": expected {1}', quoted(flag.value), FLAGS.join('|'))
       : l10n.t('invalid ambiguous: expected {0}', FLAGS.join('|')));
   }
   const ambiguous = flag?.kind === 'scalar' && flag.value === 'true';
@@ -156,7 +161,7 @@ export function parseCatalogEntry(text: string, source: string, origin: EntryOri
   }
   const badRelated = lists.related.find((r) => !ID_PATTERN.test(r));
   if (badRelated !== undefined) {
-    return fail(l10n.t('invalid related id "{0}"', truncate(badRelated, QUOTED_MAX)));
+    return fail(l10n.t('invalid related id "{0}"', quoted(badRelated)));
   }
   if (lists.matches.some((m) => m.trim() === '')) {
     return fail(l10n.t('empty string in "matches"'));
@@ -192,21 +197,21 @@ function fail(error: string): ParseResult {
 function parseDocLink(item: string): DocLink | string {
   const bar = item.lastIndexOf('|');
   if (bar < 0) {
-    return l10n.t('invalid docs item "{0}": expected "Title | https://url"', truncate(item, QUOTED_MAX));
+    return l10n.t('invalid docs item "{0}": expected "Title | https://url"', quoted(item));
   }
   const title = item.slice(0, bar).trim();
   const url = item.slice(bar + 1).trim();
   if (!title) {
-    return l10n.t('invalid docs item "{0}": the title is empty', truncate(item, QUOTED_MAX));
+    return l10n.t('invalid docs item "{0}": the title is empty', quoted(item));
   }
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return l10n.t('invalid docs url "{0}": not a URL', truncate(url, QUOTED_MAX));
+    return l10n.t('invalid docs url "{0}": not a URL', quoted(url));
   }
   if (parsed.protocol !== 'https:') {
-    return l10n.t('invalid docs url "{0}": only https links are allowed', truncate(url, QUOTED_MAX));
+    return l10n.t('invalid docs url "{0}": only https links are allowed', quoted(url));
   }
   return { title, url };
 }

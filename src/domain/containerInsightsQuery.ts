@@ -10,7 +10,7 @@ import type { AzureProblem } from './diagnosis';
 import { singleLine, truncate } from './format';
 import type { RecordedEvent } from './history';
 import { shortString, toEpochMs } from './nodeProjection';
-import { ignoreError, type ProjectionErrorHandler } from './projectionErrors';
+import { ignoreError, projectSafely, type ProjectionErrorHandler } from './projectionErrors';
 import { compareEvents, projectEvent } from './repairEvent';
 import { repairReasonName, type RepairAction, type RepairPhase } from './repairMessage';
 
@@ -156,7 +156,8 @@ export function mapInsightsRows(table: InsightsTable, onError: ProjectionErrorHa
     if (!Array.isArray(row)) {
       continue;
     }
-    const event = mapRow((c) => cell(row, c), onError);
+    // A cell that cannot be read (a getter that throws) skips its row and is reported, like an event.
+    const event = projectSafely('event', () => mapRow((c) => cell(row, c), onError), row, onError);
     if (!event) {
       continue;
     }

@@ -56,7 +56,7 @@ export function truncate(text: string, max: number): string {
 // Control characters, line/paragraph separators and bidi overrides/isolates: event text comes
 // from the cluster and must not reorder or break the line it is shown on.
 // eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\ufeff]/g;
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ufeff]/g;
 
 /** Collapses whitespace and control characters to single spaces and trims. */
 export function singleLine(text: string): string {

@@ -74,7 +74,7 @@ function failureText(step: RepairStep): string {
 /** Multi-line plain text for a hover or tooltip: conditions, placement, skip reasons, steps and next step. */
 export function describeNodeTooltip(node: NodeSummary, timeline: RepairTimeline | undefined, now: number): string {
   const health = assessHealth(node, now);
-  const lines: string[] = [node.name];
+  const lines: string[] = [singleLine(node.name)];
   lines.push(health.since !== undefined
     ? l10n.t('Ready: {0} since {1} UTC ({2} ago)', node.ready, formatClock(health.since), formatDuration(now - health.since))
     : l10n.t('Ready: {0}', node.ready));

@@ -3,6 +3,7 @@
  * a core/v1 or events.k8s.io/v1 Event, with the auto-repair action, phase and code it names.
  */
 
+import { noIntern, type Intern } from './intern';
 import { field, shortString, toEpochMs } from './nodeProjection';
 import type { Mutable } from './mutable';
 import { ignoreError, projectSafely, type ProjectionErrorHandler } from './projectionErrors';
@@ -37,30 +38,39 @@ export const MAX_COUNT = 1_000_000;
 /**
  * Projects a raw core/v1 or events.k8s.io/v1 Event about a Node; undefined otherwise. Never
  * throws: an event that cannot be read (a getter that throws, a proxy) is skipped and reported.
+ * `intern` shares the strings that repeat across events (node name, reason, message, code,
+ * source); the cluster model passes its pool.
  */
-export function projectEvent(raw: unknown, onError: ProjectionErrorHandler = ignoreError): RepairEventRecord | undefined {
-  return projectSafely('event', project, raw, onError);
+export function projectEvent(raw: unknown, onError: ProjectionErrorHandler = ignoreError, intern: Intern = noIntern): RepairEventRecord | undefined {
+  return projectSafely('event', (r) => project(r, intern), raw, onError);
 }
 
-function project(raw: unknown): RepairEventRecord | undefined {
+/** The name of the node a raw event is about; undefined when it is not about a node. */
+export function eventNodeName(raw: unknown): string | undefined {
   const involved = field(raw, 'involvedObject') ?? field(raw, 'regarding');
-  if (field(involved, 'kind') !== 'Node') {
+  return field(involved, 'kind') === 'Node' ? shortString(field(involved, 'name'), 253) : undefined;
+}
+
+function project(raw: unknown, intern: Intern): RepairEventRecord | undefined {
+  const cut = (value: unknown, max: number): string | undefined => shortString(value, max, intern);
+  const name = eventNodeName(raw);
+  if (!name) {
     return undefined;
   }
-  const node = shortString(field(involved, 'name'), 253);
-  if (!node) {
-    return undefined;
-  }
+  const node = intern(name);
   const key = eventKey(raw);
   if (!key) {
     return undefined;
   }
-  const reason = shortString(field(raw, 'reason'), 128) ?? '';
-  const message = shortString(field(raw, 'message') ?? field(raw, 'note'), MAX_MESSAGE) ?? '';
-  const series = field(raw, 'series');
-
+  const reason = cut(field(raw, 'reason'), 128) ?? '';
   // Only an auto-repair reason makes a step; NodeNotReady messages can mention "reboot" too.
   const repair = parseRepairReason(reason);
+  // Auto-repair's messages are the same on every node: pooled. Other events' messages mostly
+  // name their node (and a flood of distinct ones would only churn the pool): kept as they come.
+  const text = shortString(field(raw, 'message') ?? field(raw, 'note'), MAX_MESSAGE) ?? '';
+  const message = repair ? intern(text) : text;
+  const series = field(raw, 'series');
+
   const parsed = repair ? parseRepairMessage(message, reason) : undefined;
 
   const lastSeen = maxOf([field(raw, 'lastTimestamp'), field(raw, 'deprecatedLastTimestamp'), field(series, 'lastObservedTime'), field(raw, 'eventTime')])
@@ -77,19 +87,20 @@ function project(raw: unknown): RepairEventRecord | undefined {
     message,
     count: countOf(field(raw, 'count') ?? field(series, 'count') ?? field(raw, 'deprecatedCount')),
   };
+  // Pooled too: the parser lower-cases them, a new string per event (48 B an event measured).
   if (parsed?.action) {
-    record.action = parsed.action;
+    record.action = intern(parsed.action) as RepairAction;
   }
   if (parsed?.phase) {
-    record.phase = parsed.phase;
+    record.phase = intern(parsed.phase) as RepairPhase;
   }
   if (parsed?.code) {
-    record.code = shortString(parsed.code, 256);
+    record.code = cut(parsed.code, 256);
   }
   if (parsed?.azureMessage) {
-    record.azureMessage = parsed.azureMessage;
+    record.azureMessage = intern(parsed.azureMessage);
   }
-  const type = shortString(field(raw, 'type'), 32);
+  const type = cut(field(raw, 'type'), 32);
   if (type) {
     record.type = type;
   }
@@ -99,7 +110,7 @@ function project(raw: unknown): RepairEventRecord | undefined {
   if (lastSeen !== undefined) {
     record.lastSeen = lastSeen;
   }
-  const source = shortString(
+  const source = cut(
     field(field(raw, 'source'), 'component') ?? field(raw, 'reportingComponent') ?? field(raw, 'reportingController')
       ?? field(field(raw, 'deprecatedSource'), 'component'),
     128);

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Catalog } from '../domain/catalog';
 import type { CatalogEntry } from '../domain/catalogEntry';
+import { singleLine } from '../domain/format';
 import type { CodeGroup, FileScanResult, Occurrence } from '../fileScan/fileScanner';
 import { sortGroups, summarize } from './fileErrorsSummary';
 import { OPEN_OCCURRENCE_COMMAND } from './openOccurrenceCommand';
@@ -102,20 +103,21 @@ function codeItem(file: ScannedFile, group: CodeGroup): vscode.TreeItem {
   item.iconPath = severityIcon(entry);
   const unrelated = group.outOfContext > 0 ? ` ${vscode.l10n.t('({0} may be unrelated)', group.outOfContext.toLocaleString())}` : '';
   item.description = `${group.count.toLocaleString()}${unrelated}${entry ? ` · ${entry.summary}` : ''}`;
-  const tooltip = new vscode.MarkdownString();
-  tooltip.appendMarkdown('**').appendText(entry?.title ?? group.id).appendMarkdown('**\n\n');
+  // A plain-text tooltip: a runbook's title and summary are the author's text, and Markdown
+  // (even through appendText, which leaves `<` and `&`) could make a link or a character of them.
+  const paragraphs = [entry?.title ?? group.id];
   if (entry) {
-    tooltip.appendText(entry.summary).appendMarkdown('\n\n');
+    paragraphs.push(entry.summary);
   }
-  tooltip.appendText(group.count === 1 ? vscode.l10n.t('Found once.') : vscode.l10n.t('Found {0} times.', group.count.toLocaleString()));
+  paragraphs.push(group.count === 1 ? vscode.l10n.t('Found once.') : vscode.l10n.t('Found {0} times.', group.count.toLocaleString()));
   if (group.outOfContext > 0) {
-    tooltip.appendMarkdown('\n\n').appendText(vscode.l10n.t(
+    paragraphs.push(vscode.l10n.t(
       '{0} of them have nothing around them that shows a node auto-repair event: this code also appears in many unrelated Azure errors.', group.outOfContext.toLocaleString()));
   }
   if (group.count > group.kept) {
-    tooltip.appendMarkdown('\n\n').appendText(vscode.l10n.t('The first {0} are listed.', group.kept.toLocaleString()));
+    paragraphs.push(vscode.l10n.t('The first {0} are listed.', group.kept.toLocaleString()));
   }
-  item.tooltip = tooltip;
+  item.tooltip = paragraphs.map(singleLine).join('\n\n');
   return item;
 }
 
@@ -186,7 +188,7 @@ export function formatSize(n: number, bytes: boolean): string {
 // Log text is untrusted: control characters and bidi overrides must not break or reorder the row.
 // Replaced one for one, so the highlight stays on the code.
 // eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\ufeff]/g;
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ufeff]/g;
 
 function displaySafe(text: string): string {
   return text.replace(UNSAFE, ' ');

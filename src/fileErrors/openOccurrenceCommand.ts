@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { inertNotificationText } from '../domain/notificationText';
 import { CommandIds } from '../ids';
 
 /** Internal (not contributed): what clicking an occurrence in a very large file does. */
@@ -19,8 +20,8 @@ export class OpenOccurrenceCommand {
     const copy: vscode.MessageItem = { title: vscode.l10n.t('Copy Line') };
     const megabytes = typeof size === 'number' ? (size / 1024 / 1024).toFixed(0) : '50+';
     const pick = await vscode.window.showInformationMessage(
-      vscode.l10n.t('{0} is {1} MB. VS Code may ask before it opens a file this large, and is slow to show it. Open it at line {2}, or copy the line?',
-        uri.path.split('/').pop() ?? uri.toString(), megabytes, range.start.line + 1),
+      inertNotificationText(vscode.l10n.t('{0} is {1} MB. VS Code may ask before it opens a file this large, and is slow to show it. Open it at line {2}, or copy the line?',
+        uri.path.split('/').pop() ?? uri.toString(), megabytes, range.start.line + 1)),
       open, copy,
     );
     if (pick === open) {

@@ -1,5 +1,5 @@
 import type { Catalog } from '../domain/catalog';
-import { FileScanner } from '../fileScan/fileScanner';
+import type { FileScanner } from '../fileScan/fileScanner';
 import type { CatalogService } from '../guidance/catalogService';
 
 /** One FileScanner per loaded catalog (built on first use, rebuilt when the catalog reloads). */
@@ -12,7 +12,10 @@ export class ScannerForCatalog {
     const catalog = this.catalogs.catalog;
     if (this.last?.catalog !== catalog) {
       const ambiguous = new Set(catalog.entries.filter((e) => e.ambiguous).map((e) => e.id));
-      this.last = { catalog, scanner: new FileScanner(catalog.terms(), ambiguous) };
+      // The scanner is dist/fileScan.js (esbuild.mjs), loaded on the first scan.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { FileScanner: Scanner } = require('./fileScanBundle') as typeof import('./fileScanBundle');
+      this.last = { catalog, scanner: new Scanner(catalog.terms(), ambiguous) };
     }
     return this.last;
   }

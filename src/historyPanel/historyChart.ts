@@ -43,7 +43,9 @@ export function shortName(name: string, max = NAME_CHARS): string {
     return s;
   }
   const tail = Math.floor((max - 1) / 2);
-  return `${s.slice(0, max - 1 - tail)}…${s.slice(s.length - tail)}`;
+  // Both cuts keep surrogate pairs whole (truncate for the head; the tail never starts on a low half).
+  const start = s.length - tail + (/[\uDC00-\uDFFF]/.test(s.charAt(s.length - tail)) ? 1 : 0);
+  return `${truncate(s, max - tail)}${s.slice(start)}`;
 }
 
 export function outcomeWord(outcome: MarkOutcome): string {

@@ -6,7 +6,7 @@ import { SETTINGS_SECTION, settingId, Settings } from '../ids';
 import type { RepairHistoryView } from '../repairHistory/historyApi';
 import type { ClusterSession } from '../session/clusterSession';
 import { buildHistoryData, MAX_DAYS, type HistoryData } from './historyData';
-import { RepairHistoryPanel } from './historyPanel';
+import type { RepairHistoryPanel } from './historyPanel';
 
 /** The history view, and (when the service offers it) every node it holds rows for, Container Insights' included. */
 export type HistorySource = RepairHistoryView & { recordedNodeNames?(): readonly string[] };
@@ -60,7 +60,7 @@ export class RepairHistoryPanels implements vscode.Disposable {
       panel.reveal();
       return panel;
     }
-    panel = new RepairHistoryPanel(key, data, this.extensionUri, (p) => {
+    panel = new (historyPanelBundle().RepairHistoryPanel)(key, data, this.extensionUri, (p) => {
       if (this.panels.get(p.cluster) === p) {
         this.panels.delete(p.cluster);
       }
@@ -151,4 +151,10 @@ export class RepairHistoryPanels implements vscode.Disposable {
 function insightsDays(): number {
   const days = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<number>(Settings.containerInsightsDays, 7);
   return Math.min(MAX_DAYS, Math.max(1, Math.floor(Number.isFinite(days) ? days : 7)));
+}
+
+/** The panel, its renderer and chart: dist/historyPanel.js, loaded when the first panel opens (esbuild.mjs). */
+function historyPanelBundle(): typeof import('./historyPanelBundle') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./historyPanelBundle') as typeof import('./historyPanelBundle');
 }

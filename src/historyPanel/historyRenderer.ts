@@ -9,7 +9,7 @@
  */
 import * as l10n from '@vscode/l10n';
 import { fillHtml } from '../diagnosis/htmlParts';
-import { formatUtc } from '../domain/format';
+import { formatUtc, singleLine } from '../domain/format';
 import { documentHead, escapeHtml, type WebviewResources } from '../domain/html';
 import { MAX_CHART_ROWS, outcomeWord, renderChart, renderChartText, swatch, text, utcDay } from './historyChart';
 import { OUTCOME_ORDER, type CodeRow, type HistoryData, type HistorySources } from './historyData';
@@ -37,9 +37,9 @@ export const MAX_TABLE_CODES = 100;
 
 const e = escapeHtml;
 
-/** The page's heading (plain text). */
+/** The page's heading (plain text, one line: the context name comes from a kubeconfig). */
 export function historyTitle(data: HistoryData): string {
-  return data.kind === 'cluster' ? l10n.t('Repair history of {0}', data.cluster) : l10n.t('Repair history');
+  return data.kind === 'cluster' ? l10n.t('Repair history of {0}', singleLine(data.cluster)) : l10n.t('Repair history');
 }
 
 /** The whole page: CSP with this render's nonce, the stylesheet, both regions, our one script. */

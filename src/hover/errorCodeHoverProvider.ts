@@ -115,22 +115,22 @@ function hoverMarkdown(entry: CatalogEntry, ambiguous: boolean, inRepairContext:
   const kind = entry.kind === 'code' ? vscode.l10n.t('AKS auto-repair error')
     : entry.kind === 'reason' ? vscode.l10n.t('AKS auto-repair event') : vscode.l10n.t('AKS auto-repair');
   const unknownCode = entry.id === UNKNOWN_ERROR_ID ? azure?.code : undefined;
-  md.appendMarkdown(`$(tools) **`).appendText(unknownCode ?? entry.title).appendMarkdown(`** · ${escapeMarkdown(kind)}\n\n`);
+  md.appendMarkdown(`$(tools) **${plainText(unknownCode ?? entry.title)}`).appendMarkdown(`** · ${escapeMarkdown(kind)}\n\n`);
   if (unknownCode) {
     md.appendText(vscode.l10n.t('This code is not in the catalog.')).appendMarkdown(' ');
   }
   if (ambiguous && !inRepairContext) {
     md.appendMarkdown('$(warning) ');
-    md.appendText(vscode.l10n.t(
+    md.appendMarkdown(plainText(vscode.l10n.t(
       '{0} also appears in many unrelated Azure errors. Nothing around this line shows a node auto-repair event, so it may not be one. If it came from a {1}, {2} or {3} event:',
-      entry.matches[0] ?? entry.id, 'NodeRebootError', 'NodeReimageError', 'NodeRedeployError'));
+      entry.matches[0] ?? entry.id, 'NodeRebootError', 'NodeReimageError', 'NodeRedeployError')));
     md.appendMarkdown('\n\n');
   }
-  md.appendText(entry.summary);
+  md.appendMarkdown(plainText(entry.summary));
   if (azure?.message) {
-    md.appendMarkdown(`\n\n**${escapeMarkdown(vscode.l10n.t('Azure error:'))}** `).appendText(azure.message);
+    md.appendMarkdown(`\n\n**${escapeMarkdown(vscode.l10n.t('Azure error:'))}** ${plainText(azure.message)}`);
   }
-  md.appendMarkdown(`\n\n**${escapeMarkdown(vscode.l10n.t('First step:'))}** `).appendText(entry.firstStep);
+  md.appendMarkdown(`\n\n**${escapeMarkdown(vscode.l10n.t('First step:'))}** ${plainText(entry.firstStep)}`);
   md.appendMarkdown('\n\n');
   const open = escapeMarkdown(vscode.l10n.t('Open guidance'));
   const tooltip = escapeTitle(vscode.l10n.t('Open the full guidance for {0}', entry.title));
@@ -146,9 +146,19 @@ function hoverMarkdown(entry: CatalogEntry, ambiguous: boolean, inRepairContext:
   return md;
 }
 
-/** Text placed in markdown we write (link text, a bold label): its markup characters escaped. */
+/**
+ * Untrusted text (an Azure message, a runbook's summary) as Markdown: appendText's escaping (and
+ * its `\$(icon)` escaping, with theme icons on), plus what it leaves alone: `<`, so `<http://…>`
+ * would still be a link, and `&`, so `&#x202E;` would become the character it names. `&` is
+ * written `&amp;` first: appendText adds `&nbsp;` entities of its own.
+ */
+function plainText(text: string): string {
+  return new vscode.MarkdownString(undefined, true).appendText(text.replace(/&/g, '&amp;')).value.replace(/</g, '\\<');
+}
+
+/** Text placed in markdown we write (link text, a bold label): its markup characters, entities and `$(icon)`s escaped. */
 function escapeMarkdown(text: string): string {
-  return text.replace(/[\\[\]`*_<>()#!|]/g, '\\$&');
+  return text.replace(/[\\[\]`*_<>()#!|&$]/g, '\\$&');
 }
 
 function escapeTitle(text: string): string {

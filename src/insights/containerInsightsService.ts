@@ -1,7 +1,10 @@
 /**
  * Reads the watched cluster's Container Insights (`KubeEvents` in Log Analytics) in the
- * background: once when a cluster connects, again on Refresh, and when a view asks (the history
- * panel, the support report). Only with a credential that needs no prompt (the Azure CLI's, or
+ * background: once when a cluster connects, again on Refresh, after the machine slept longer than
+ * the cluster keeps events (over at least the gap: the session's note then says how many events
+ * Container Insights has from the part that expired; a read that failed, the network not back
+ * yet, is made again when the cluster next connects), and when a view asks (the history panel,
+ * the support report). Only with a credential that needs no prompt (the Azure CLI's, or
  * VS Code's account already signed in); the rows and a one-line status go to the sink (the repair
  * history), which merges them into the timelines.
  */
@@ -13,7 +16,9 @@ import { clientNotLoaded } from '../diagnosis/azureSignIn';
 import { clusterKeyOf } from '../domain/clusterKey';
 import { clampDays } from '../domain/containerInsightsQuery';
 import { carryOverInsights, type InsightsStatus, type RecordedEvent } from '../domain/history';
+import { countInside, expiredPart, type SleepGap } from '../domain/resumeNote';
 import { parseProviderId } from '../domain/providerId';
+import { oneLine } from '../domain/redact';
 import { SETTINGS_SECTION, Settings } from '../ids';
 import type { ExternalEventSink } from '../repairHistory/historyApi';
 import type { AzureSession } from '../session/azureSession';
@@ -36,13 +41,17 @@ export interface InsightsRead {
   readonly rowsReadAt: number;
 }
 
-export type ReadTrigger = 'connect' | 'refresh' | 'request';
+export type ReadTrigger = 'connect' | 'refresh' | 'request' | 'wake';
+
+const DAY_MS = 24 * 60 * 60_000;
 
 export class ContainerInsightsService implements vscode.Disposable {
   private readonly reads = new Map<string, InsightsRead>();
   private readonly readAt = new Map<string, number>();
   private running?: { cluster: string; controller: AbortController; done: Promise<InsightsRead | undefined> };
   private connectedSince?: string;
+  /** A sleep whose read failed (the network not back yet, as a rule): read at the next connected state. */
+  private pendingGap?: SleepGap;
   private readonly changed = new vscode.EventEmitter<InsightsRead>();
   /** A read finished and its rows went to the sink. */
   readonly onDidRead = this.changed.event;
@@ -64,11 +73,33 @@ export class ContainerInsightsService implements vscode.Disposable {
         return;
       }
       this.connectedSince = connection;
+      const gap = this.pendingGap;
+      if (gap) {
+        // The gap's read covers the connect's, and is not held back by the connect's interval.
+        this.pendingGap = undefined;
+        void this.readGap(gap);
+        return;
+      }
       const last = this.readAt.get(cluster);
       if (last === undefined || Date.now() - last >= MIN_AUTOMATIC_INTERVAL_MS) {
         void this.read('connect');
       }
-    }));
+    }), session.onDidWake((gap) => void this.readGap(gap)));
+  }
+
+  /** After a sleep whose events partly expired in the cluster: what Container Insights has from then, for the history and the note. */
+  private async readGap(gap: SleepGap): Promise<void> {
+    const expired = expiredPart(gap);
+    if (!expired) {
+      return;
+    }
+    const read = await this.read('wake', Math.ceil((Date.now() - gap.asleepFrom) / DAY_MS));
+    if (read && read.status.kind !== 'problem') {
+      this.session.noteGapInsights(gap, countInside(read.events, expired));
+    } else if (read) {
+      // Right after a wake the network is often not back: tried again once the cluster connects.
+      this.pendingGap = gap;
+    }
   }
 
   /** The last read for the watched cluster (or `cluster`), when there was one. */
@@ -86,18 +117,19 @@ export class ContainerInsightsService implements vscode.Disposable {
    * with the read; undefined when there is nothing to read (no cluster, not AKS, no credential
    * at hand). Never rejects.
    */
-  async read(trigger: ReadTrigger = 'request'): Promise<InsightsRead | undefined> {
+  async read(trigger: ReadTrigger = 'request', minDays = 0): Promise<InsightsRead | undefined> {
     const cluster = clusterKeyOf(this.session.identity);
     if (!cluster) {
       return undefined;
     }
-    if (this.running?.cluster === cluster && trigger !== 'refresh') {
+    // Refresh and a wake replace a read already running (a wake's may need more days than it asked).
+    if (this.running?.cluster === cluster && trigger !== 'refresh' && trigger !== 'wake') {
       return this.running.done;
     }
     this.running?.controller.abort();
     const controller = new AbortController();
-    const done = this.readOnce(cluster, trigger, controller.signal).catch((err: unknown) => {
-      this.log.error(`Container Insights: the read failed: ${err instanceof Error ? err.message : String(err)}`);
+    const done = this.readOnce(cluster, trigger, minDays, controller.signal).catch((err: unknown) => {
+      this.log.error(`Container Insights: the read failed: ${oneLine(err instanceof Error ? err.message : String(err))}`);
       return undefined;
     });
     const running = { cluster, controller, done };
@@ -111,14 +143,14 @@ export class ContainerInsightsService implements vscode.Disposable {
     }
   }
 
-  private async readOnce(cluster: string, trigger: ReadTrigger, signal: AbortSignal): Promise<InsightsRead | undefined> {
+  private async readOnce(cluster: string, trigger: ReadTrigger, minDays: number, signal: AbortSignal): Promise<InsightsRead | undefined> {
     const providerId = this.session.model.nodes().map((n) => n.providerID).find((p) => p !== undefined && parseProviderId(p).ok);
     if (!providerId) {
       this.log.info('Container Insights: no node has an Azure providerID; not an AKS cluster, nothing to read.');
       return undefined;
     }
     const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
-    const days = clampDays(config.get<number>(Settings.containerInsightsDays, 7));
+    const days = clampDays(Math.max(config.get<number>(Settings.containerInsightsDays, 7), minDays));
     const workspace = config.get<string>(Settings.containerInsightsWorkspaceId, '').trim();
     const settings = this.azure.settings();
     const mode = config.get<string>(Settings.azureCredential) === 'azureCli' ? 'azureCli' : 'vscode';
@@ -168,7 +200,7 @@ export class ContainerInsightsService implements vscode.Disposable {
     try {
       this.sink.setInsights(cluster, held.events, status);
     } catch (err) {
-      this.log.error(`Container Insights: the history did not take the rows: ${err instanceof Error ? err.message : String(err)}`);
+      this.log.error(`Container Insights: the history did not take the rows: ${oneLine(err instanceof Error ? err.message : String(err))}`);
     }
     this.changed.fire(read);
     return read;

@@ -2,8 +2,8 @@ import * as vscode from 'vscode';
 import { clusterKeyOf } from '../domain/clusterKey';
 import { mergeEvents, type HistoryProblem, type HistorySnapshot, type InsightsStatus, type RecordedEvent, type SourcedEvent } from '../domain/history';
 import { RefreshCoalescer } from '../domain/refreshCoalescer';
-import { HistoryRecorder } from '../history/historyRecorder';
-import { clearAllHistory, historyFileName, HistoryStore, type StoreStats } from '../history/historyStore';
+import type { HistoryRecorder } from '../history/historyRecorder';
+import type { HistoryStore, StoreStats } from '../history/historyStore';
 import { storageProblemText } from '../history/storageHealth';
 import { code } from '../history/writerLock';
 import { SETTINGS_SECTION, settingId, Settings } from '../ids';
@@ -51,7 +51,8 @@ export class RepairHistoryService implements RepairHistoryView, ExternalEventSin
   readonly onDidChange = this.changed.event;
   private readonly coalescer = new RefreshCoalescer(() => this.changed.fire());
   private readonly subscriptions: vscode.Disposable[] = [this.changed];
-  private days = readRetention();
+  /** The retention setting, read when a store first opens or a view first asks. */
+  private days?: number;
   private disposed = false;
   /** The watched cluster's store could not be opened: why, and the next try. */
   private openFailure: { readonly cluster: string; readonly problem: HistoryProblem; readonly attempts: number } | undefined;
@@ -86,7 +87,7 @@ export class RepairHistoryService implements RepairHistoryView, ExternalEventSin
   }
 
   get retentionDays(): number {
-    return this.days;
+    return this.days ??= readRetention();
   }
 
   /** Resolves once the watched cluster's history is open (tests, and the first read after connecting). */
@@ -189,9 +190,9 @@ export class RepairHistoryService implements RepairHistoryView, ExternalEventSin
       removed += existed ? 1 : 0;
     }
     if (scope === 'all') {
-      removed += await clearAllHistory(this.storageFolder);
+      removed += await historyStoreBundle().clearAllHistory(this.storageFolder);
     } else if (!store && this.watched()) {
-      const file = path.join(this.storageFolder, historyFileName(this.watched()));
+      const file = path.join(this.storageFolder, historyStoreBundle().historyFileName(this.watched()));
       if (await exists(file)) {
         await fs.rm(file, { force: true });
         removed++;
@@ -227,7 +228,7 @@ export class RepairHistoryService implements RepairHistoryView, ExternalEventSin
     } else if (this.store && this.recorder?.model !== this.session.model) {
       // The session reconnected with a new model (same cluster): record from that one.
       this.recorder?.dispose();
-      this.recorder = new HistoryRecorder(this.session.model, this.store);
+      this.recorder = new (historyStoreBundle().HistoryRecorder)(this.session.model, this.store);
     }
   }
 
@@ -248,10 +249,10 @@ export class RepairHistoryService implements RepairHistoryView, ExternalEventSin
         return;
       }
       try {
-        const store = await HistoryStore.open({
+        const store = await historyStoreBundle().HistoryStore.open({
           folder: this.storageFolder,
           cluster: key,
-          retentionDays: this.days,
+          retentionDays: this.retentionDays,
           log: { info: (m) => this.log.info(m), warn: (m) => this.log.warn(m) },
         });
         if (this.cluster !== key || this.disposed) {
@@ -260,7 +261,7 @@ export class RepairHistoryService implements RepairHistoryView, ExternalEventSin
         }
         this.store = store;
         this.storeSubscription = store.onDidChange(() => this.coalescer.push());
-        this.recorder = new HistoryRecorder(this.session.model, store);
+        this.recorder = new (historyStoreBundle().HistoryRecorder)(this.session.model, store);
         this.openFailure = undefined;
         this.coalescer.push();
       } catch (err) {
@@ -321,6 +322,12 @@ export class RepairHistoryService implements RepairHistoryView, ExternalEventSin
   dispose(): void {
     void this.close();
   }
+}
+
+/** The store and the recorder: dist/historyStore.js, loaded when a cluster first connects (esbuild.mjs). */
+function historyStoreBundle(): typeof import('./historyStoreBundle') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./historyStoreBundle') as typeof import('./historyStoreBundle');
 }
 
 function readRetention(): number {

@@ -5,11 +5,15 @@ import { redact } from '../domain/redact';
 import { ClusterModel, type ClusterChange } from '../domain/clusterModel';
 import { expandHome } from '../domain/homePath';
 import { MementoKeys, SETTINGS_SECTION, settingId, Settings } from '../ids';
+import type { ResumeNote, SleepGap } from '../domain/resumeNote';
 
-/** What the view shows about the connection: the backend's state, or why there is none yet. */
+/**
+ * What the view shows about the connection: the backend's state, or why there is none yet; and,
+ * after the machine slept, for how long (the note stays until the next connect or sleep).
+ */
 export type SessionState =
   | { kind: 'idle' }
-  | ConnectionState;
+  | (ConnectionState & { readonly resumed?: ResumeNote });
 
 /**
  * The connection to the current cluster, a service owned by the composition root: started when
@@ -24,12 +28,21 @@ export class ClusterSession implements vscode.Disposable {
   private modelSubscription?: { dispose(): void };
   private currentModel = new ClusterModel();
   private currentState: SessionState = { kind: 'idle' };
+  private resumeNote: ResumeNote | undefined;
   private started = false;
   private readonly stateChanged = new vscode.EventEmitter<SessionState>();
   private readonly modelChanged = new vscode.EventEmitter<ClusterChange>();
+  private readonly woke = new vscode.EventEmitter<SleepGap>();
   readonly onDidChangeState = this.stateChanged.event;
   readonly onDidChangeModel = this.modelChanged.event;
-  private readonly subscriptions: vscode.Disposable[] = [this.stateChanged, this.modelChanged];
+  /** The machine slept and the connection relisted: the gap, for a read of what the cluster no longer has. */
+  readonly onDidWake = this.woke.event;
+  /**
+   * Test hook only (the vscode tier simulates a sleep by moving the sleep check's clock forward);
+   * not an API to build on. Read at each check, so a change takes effect at once.
+   */
+  readonly wakeTestHook = { clockOffsetMs: 0 };
+  private readonly subscriptions: vscode.Disposable[] = [this.stateChanged, this.modelChanged, this.woke];
 
   constructor(
     private readonly globalState: vscode.Memento,
@@ -57,6 +70,18 @@ export class ClusterSession implements vscode.Disposable {
 
   get isBackendLoaded(): boolean {
     return this.backend !== undefined;
+  }
+
+  /**
+   * What Container Insights has from the part of `gap` whose cluster events expired: the note
+   * under the cluster says how many (ignored when another sleep or connection came since).
+   */
+  noteGapInsights(gap: SleepGap, events: number): void {
+    if (this.resumeNote?.gap !== gap || !this.connection) {
+      return;
+    }
+    this.resumeNote = { gap, insightsEvents: events };
+    this.setState(this.connection.state);
   }
 
   /** Node actions (cordon, drain …) with the current connection's credentials, or why there are none. */
@@ -127,9 +152,20 @@ export class ClusterSession implements vscode.Disposable {
     this.modelSubscription = this.currentModel.onDidChange((change) => this.modelChanged.fire(change));
     // A new model: the view redraws everything once.
     this.modelChanged.fire({ nodes: [], full: true });
-    const connection = backend.connect({ ...this.kubeconfigOptions(), model: this.currentModel, log: redactingLogger(this.log) });
+    const clock = this.wakeTestHook;
+    const connection = backend.connect({
+      ...this.kubeconfigOptions(), model: this.currentModel, log: redactingLogger(this.log), wake: { now: () => Date.now() + clock.clockOffsetMs },
+    });
     this.connection = connection;
-    this.connectionSubscription = connection.onDidChangeState((state) => this.setState(state));
+    this.resumeNote = undefined;
+    this.connectionSubscription = vscode.Disposable.from(
+      connection.onDidChangeState((state) => this.setState(state)),
+      connection.onDidWake((gap) => {
+        this.resumeNote = { gap };
+        this.setState(connection.state);
+        this.woke.fire(gap);
+      }),
+    );
     this.setState(connection.state);
     connection.start();
   }
@@ -142,8 +178,9 @@ export class ClusterSession implements vscode.Disposable {
   }
 
   private setState(state: SessionState): void {
-    this.currentState = state;
-    this.stateChanged.fire(state);
+    this.currentState = state.kind === 'idle' || !this.resumeNote ? state : { ...state, resumed: this.resumeNote };
+    // Listeners see what `state` returns, the resume note included.
+    this.stateChanged.fire(this.currentState);
   }
 
   private loadBackend(): ClusterBackend | { problem: ConnectionProblem } {
@@ -158,7 +195,7 @@ export class ClusterSession implements vscode.Disposable {
         this.log.info(`Cluster client loaded in ${Date.now() - started} ms.`);
         return mod.backend;
       } catch (err) {
-        this.log.error(`Could not load the cluster client: ${String(err)}`);
+        this.log.error(`Could not load the cluster client: ${redact(singleLine(String(err)))}`);
         return {
           problem: {
             kind: 'unknown',

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
+import { singleLine } from '../domain/format';
 import { healthRank } from '../domain/nodeHealth';
+import { serverWithoutCredentials } from '../domain/serverUrl';
 import type { NodeSummary } from '../domain/nodeProjection';
 import { contextValue, ItemTokens } from '../ids';
 import type { ClusterSession } from '../session/clusterSession';
@@ -13,6 +15,23 @@ import type { DiagnosisNote } from '../domain/diagnosis';
 
 /** Other (non-repair) node events shown per node. */
 const MAX_OTHER_EVENTS = 20;
+
+/**
+ * "N more events not shown": those the model does not keep (beyond maxEventsPerNode, see
+ * ClusterModel.droppedEvents) and other events beyond MAX_OTHER_EVENTS.
+ */
+function moreEventsRow(node: string, hidden: number): TreeNode[] {
+  if (hidden <= 0) {
+    return [];
+  }
+  const text = hidden === 1
+    ? vscode.l10n.t('1 more event not shown')
+    : vscode.l10n.t('{0} more events not shown', hidden.toLocaleString('en-US'));
+  return [{
+    kind: 'message', id: `more:${node}`, text, icon: 'info',
+    detail: vscode.l10n.t('only the newest are kept, repair events first'),
+  }];
+}
 
 /**
  * The Nodes view's data: cluster → pools → nodes → repair steps → events. Reads the session's
@@ -96,6 +115,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
           ? [{ kind: 'next', node: element.name }] : [];
         const others = timeline.otherEvents.slice(-MAX_OTHER_EVENTS)
           .map((e): TreeNode => ({ kind: 'event', node: element.name, key: e.key }));
+        const more = moreEventsRow(element.name, this.session.model.droppedEvents(element.name) + timeline.otherEvents.length - others.length);
         if (steps.length === 0 && others.length === 0) {
           const problem = this.history?.problem?.();
           const text = problem
@@ -105,7 +125,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
               : vscode.l10n.t('No auto-repair events in the last hour');
           return [{ kind: 'message', id: `none:${element.name}`, text, icon: problem ? 'warning' : 'info' }];
         }
-        return [...steps, ...next, ...others];
+        return [...steps, ...next, ...others, ...more];
       }
       case 'step': {
         const step = frame.node(element.node).timeline.steps[element.index];
@@ -146,7 +166,8 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
         const item = new vscode.TreeItem(identity?.context ?? vscode.l10n.t('Cluster'), vscode.TreeItemCollapsibleState.Expanded);
         item.description = clusterDescription(this.session.state, this.session.model.counts(frame.now));
         item.tooltip = identity
-          ? vscode.l10n.t('Context {0}\nCluster {1}\nServer {2}\nUser {3}', identity.context, identity.cluster, identity.server, identity.user)
+          ? vscode.l10n.t('Context {0}\nCluster {1}\nServer {2}\nUser {3}',
+            singleLine(identity.context), singleLine(identity.cluster), singleLine(serverWithoutCredentials(identity.server)), singleLine(identity.user))
           : undefined;
         item.iconPath = new vscode.ThemeIcon('server-environment');
         item.contextValue = contextValue(ItemTokens.cluster);

@@ -3,6 +3,7 @@ import type { ConnectionProblem } from '../cluster/clusterTypes';
 import { EVENT_RETENTION_MS } from '../domain/aksTiming';
 import type { ClusterCounts } from '../domain/clusterModel';
 import { singleLine, truncate } from '../domain/format';
+import { resumeLines, type ResumeNote } from '../domain/resumeNote';
 import { CommandIds, contextValue, ItemTokens } from '../ids';
 import type { SessionState } from '../session/clusterSession';
 import type { MessageIcon, MessageNode } from './treeNodes';
@@ -11,8 +12,21 @@ import type { MessageIcon, MessageNode } from './treeNodes';
 
 const line = (text: string, max = 200) => truncate(singleLine(text), max);
 
-/** Rows under the cluster row: connecting, loading, warnings, reconnecting, failed. */
+/** Rows under the cluster row: after a sleep, what may be missing; then connecting, loading, warnings, reconnecting, failed. */
 export function stateMessages(state: SessionState, nodeCount: number, now: number): MessageNode[] {
+  return state.kind === 'idle' || !state.resumed ? connectionMessages(state, nodeCount, now) : [...resumeMessages(state.resumed), ...connectionMessages(state, nodeCount, now)];
+}
+
+function resumeMessages(note: ResumeNote): MessageNode[] {
+  const lines = resumeLines(note);
+  const rows: MessageNode[] = [{ kind: 'message', id: 'resumed', text: line(lines.resumed), icon: 'info' }];
+  if (lines.missed) {
+    rows.push({ kind: 'message', id: 'resumed-missed', text: line(lines.missed, 300), detail: lines.missedDetail, icon: 'warning' });
+  }
+  return rows;
+}
+
+function connectionMessages(state: SessionState, nodeCount: number, now: number): MessageNode[] {
   switch (state.kind) {
     case 'idle':
     case 'connecting':

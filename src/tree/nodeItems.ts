@@ -19,7 +19,7 @@ import type { DiagnosisNote } from '../domain/diagnosis';
 
 export function poolItem(name: string, pool: NodePool | undefined, unhealthy: number): vscode.TreeItem {
   const nodes = pool?.nodes.length ?? 0;
-  const item = new vscode.TreeItem(name || vscode.l10n.t('(no pool)'), unhealthy > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+  const item = new vscode.TreeItem(singleLine(name) || vscode.l10n.t('(no pool)'), unhealthy > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
   const count = nodes === 1 ? vscode.l10n.t('1 node') : vscode.l10n.t('{0} nodes', nodes);
   item.description = unhealthy > 0 ? vscode.l10n.t('{0} · {1} unhealthy', count, unhealthy) : count;
   item.iconPath = new vscode.ThemeIcon('layers');
@@ -53,7 +53,7 @@ export function nodeItem(node: NodeSnapshot, now: number, diagnosis?: DiagnosisN
     return goneNodeItem(node, now, retentionDays);
   }
   const hasChildren = timeline.steps.length > 0 || timeline.otherEvents.length > 0;
-  const item = new vscode.TreeItem(summary.name, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(singleLine(summary.name), hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   const last = status.steps.at(-1);
   const origin = status !== (node.live ?? timeline) && last ? stepOrigin(last) : undefined;
   item.description = describeNode(summary, status, now) + (origin ? ` · ${recordedLabel(origin, last?.lastSeen, now)}` : '');
@@ -93,7 +93,7 @@ function historyLines(node: NodeSnapshot, now: number): string[] {
 
 function goneNodeItem(node: NodeSnapshot, now: number, retentionDays?: number): vscode.TreeItem {
   const { name, timeline } = node;
-  const item = new vscode.TreeItem(name, timeline.steps.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(singleLine(name), timeline.steps.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   const last = timeline.lastError;
   item.description = last
     ? vscode.l10n.t('gone · {0} failed: {1}', last.action, last.code ? truncate(singleLine(last.code), 80) : vscode.l10n.t('no error code'))
@@ -116,7 +116,7 @@ export function stepItem(node: NodeSnapshot, step: RepairStep, now = Date.now())
   item.iconPath = origin ? new vscode.ThemeIcon('history', color)
     : step.status === 'failed' ? new vscode.ThemeIcon('error', color)
       : step.status === 'running' ? new vscode.ThemeIcon('sync~spin') : new vscode.ThemeIcon('check');
-  const lines = step.events.map((e) => `${formatClock(e.lastSeen ?? e.firstSeen)} ${e.reason}${e.count > 1 ? ` ×${e.count}` : ''}: ${singleLine(e.message)}`);
+  const lines = step.events.map((e) => `${formatClock(e.lastSeen ?? e.firstSeen)} ${singleLine(e.reason)}${e.count > 1 ? ` ×${e.count}` : ''}: ${singleLine(e.message)}`);
   if (step.azureMessage) {
     lines.push(azureErrorLine(step.code, step.azureMessage));
   }
@@ -137,16 +137,16 @@ export function stepItem(node: NodeSnapshot, step: RepairStep, now = Date.now())
 }
 
 export function eventItem(node: NodeSnapshot, event: RepairEventRecord | SourcedEvent, now = Date.now()): vscode.TreeItem {
-  const item = new vscode.TreeItem(event.reason || vscode.l10n.t('(no reason)'), vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(singleLine(event.reason) || vscode.l10n.t('(no reason)'), vscode.TreeItemCollapsibleState.None);
   const when = event.lastSeen ?? event.firstSeen;
   const origin = originOf(event);
   const recorded = origin === 'live' ? undefined : origin;
   item.description = `${recorded ? recordedLabel(recorded, when, now) : formatClock(when)}${event.count > 1 ? ` ×${event.count}` : ''} · ${truncate(singleLine(event.message), 140)}`;
-  const heading = [event.reason, event.type && `(${event.type})`, event.source && vscode.l10n.t('from {0}', event.source)].filter(Boolean).join(' ');
+  const heading = singleLine([event.reason, event.type && `(${event.type})`, event.source && vscode.l10n.t('from {0}', event.source)].filter(Boolean).join(' '));
   item.tooltip = [
     heading,
     when !== undefined ? new Date(when).toISOString() : undefined,
-    event.message,
+    singleLine(event.message),
     event.azureMessage ? azureErrorLine(event.code, event.azureMessage) : undefined,
     recorded ? sourceLine(recorded) : undefined,
   ].filter((l) => l !== undefined).join('\n');

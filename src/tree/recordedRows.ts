@@ -64,8 +64,8 @@ export function recurrenceLines(list: readonly Recurrence[], max = 5): string[] 
 /** A node that left the cluster, from the history: when, and what it was. */
 export function goneFactsLines(name: string, facts: RecordedNode | undefined, retentionDays: number | undefined): string[] {
   const lines = [facts?.goneAt !== undefined
-    ? vscode.l10n.t('{0} left the cluster at {1}.', name, formatUtc(facts.goneAt))
-    : vscode.l10n.t('{0} is no longer in the cluster.', name)];
+    ? vscode.l10n.t('{0} left the cluster at {1}.', singleLine(name), formatUtc(facts.goneAt))
+    : vscode.l10n.t('{0} is no longer in the cluster.', singleLine(name))];
   lines.push(retentionDays !== undefined
     ? vscode.l10n.t('Its repair history is kept for {0} days (setting aksNodeRepair.history.retentionDays).', retentionDays)
     : vscode.l10n.t('Its auto-repair events are kept for an hour.'));

@@ -24,6 +24,26 @@ function send(message: unknown): void {
   process.send?.(message);
 }
 
+/** The server's nodes and events as the model would project them, one digest each (compared with model.snapshot()). */
+export function serverState(server: ApiStandIn): ServerState {
+  const nodesOut: Record<string, string> = {};
+  for (const n of server.nodes()) {
+    const p = projectNode(n);
+    if (p) {
+      nodesOut[p.name] = digest(p);
+    }
+  }
+  const eventsOut: Record<string, string> = {};
+  for (const e of server.events()) {
+    const p = projectEvent(e);
+    const key = eventKey(e);
+    if (p && key) {
+      eventsOut[key] = digest(p);
+    }
+  }
+  return { type: 'state', nodes: nodesOut, events: eventsOut };
+}
+
 async function main(): Promise<void> {
   const nodeCount = Number(process.env.BENCH_NODES ?? 5000);
   const eventCount = Number(process.env.BENCH_EVENTS ?? 50_000);
@@ -121,24 +141,7 @@ async function main(): Promise<void> {
     }, tickMs);
   };
 
-  const state = (): ServerState => {
-    const nodesOut: Record<string, string> = {};
-    for (const n of server.nodes()) {
-      const p = projectNode(n);
-      if (p) {
-        nodesOut[p.name] = digest(p);
-      }
-    }
-    const eventsOut: Record<string, string> = {};
-    for (const e of server.events()) {
-      const p = projectEvent(e);
-      const key = eventKey(e);
-      if (p && key) {
-        eventsOut[key] = digest(p);
-      }
-    }
-    return { type: 'state', nodes: nodesOut, events: eventsOut };
-  };
+  const state = (): ServerState => serverState(server);
 
   process.on('message', (m: { type: string; rate?: number; seconds?: number }) => {
     if (m.type === 'churn') {

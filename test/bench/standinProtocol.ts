@@ -36,3 +36,37 @@ export interface ServerState {
 
 /** Digest of a projection: the model and the server side hash the same projectNode/projectEvent output. */
 export const digest = (x: unknown): string => createHash('sha1').update(JSON.stringify(x)).digest('base64');
+
+/** How a model's snapshot differs from the server's projections (0 everywhere: equal). */
+export interface StateDiff {
+  nodesDiffer: number;
+  eventsMissing: number;
+  eventsStale: number;
+  eventsExtra: number;
+}
+
+/** Compares model.snapshot() with the server's digests, digest by digest. */
+export function compareWithServer(snapshot: { nodes: readonly { name: string }[]; events: readonly { key: string }[] }, server: ServerState): StateDiff {
+  const modelNodes = new Map(snapshot.nodes.map((n) => [n.name, digest(n)]));
+  let nodesDiffer = [...modelNodes.keys()].filter((n) => !(n in server.nodes)).length;
+  for (const [name, d] of Object.entries(server.nodes)) {
+    if (modelNodes.get(name) !== d) {
+      nodesDiffer++;
+    }
+  }
+  const modelEvents = new Map(snapshot.events.map((e) => [e.key, digest(e)]));
+  let eventsMissing = 0;
+  let eventsStale = 0;
+  for (const [key, d] of Object.entries(server.events)) {
+    const mine = modelEvents.get(key);
+    if (mine === undefined) {
+      eventsMissing++;
+    } else if (mine !== d) {
+      eventsStale++;
+    }
+  }
+  const eventsExtra = [...modelEvents.keys()].filter((k) => !(k in server.events)).length;
+  return { nodesDiffer, eventsMissing, eventsStale, eventsExtra };
+}
+
+export const isEqualState = (d: StateDiff): boolean => d.nodesDiffer + d.eventsMissing + d.eventsStale + d.eventsExtra === 0;

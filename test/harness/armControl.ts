@@ -17,6 +17,7 @@ import { insightsRoutes } from '../standin/azure/insightsRoutes';
 import { simulatedInsightsWorld } from '../standin/azure/insightsScenario';
 import { startLogAnalyticsStandIn, type LogAnalyticsFault, type LogAnalyticsRequest, type LogAnalyticsStandIn } from '../standin/azure/logAnalyticsServer';
 import { writeFakeAzureCli } from './fakeAzureCli';
+import { registeredSecrets, type RegisteredSecret } from './secrets';
 
 /** Environment variables the extension host gets (and the tests read). */
 export const ARM_ENV = {
@@ -68,6 +69,11 @@ export async function startControlledArmStandIn(): Promise<ControlledArmStandIn>
         } else if (req.method === 'GET' && req.url === '/la/requests') {
           res.writeHead(200, { 'content-type': 'application/json' });
           res.end(JSON.stringify(logAnalytics.requests.map(({ method, path: p, workspace, query, timespan, at }) => ({ method, path: p, workspace, query, timespan, at }))));
+          return;
+        } else if (req.method === 'GET' && req.url === '/secrets') {
+          // For the vscode tier's secret scan: this process's tokens and keys (loopback only, test runs only).
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(registeredSecrets()));
           return;
         } else if (req.method === 'GET' && req.url === '/requests') {
           res.writeHead(200, { 'content-type': 'application/json' });
@@ -164,6 +170,11 @@ export class ArmControl {
 
   async requests(): Promise<{ method: string; path: string; query: string; body?: string; at: number }[]> {
     return JSON.parse(await this.call('GET', '/requests')) as { method: string; path: string; query: string; body?: string; at: number }[];
+  }
+
+  /** The secrets registered in the process that runs the stand-in (its token, the TLS key, the simulated `az`'s token). */
+  async secrets(): Promise<RegisteredSecret[]> {
+    return JSON.parse(await this.call('GET', '/secrets')) as RegisteredSecret[];
   }
 
   /** Scripts the node actions' long-running operations (outcome, polls InProgress); see OperationScript. */

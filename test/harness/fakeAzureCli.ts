@@ -7,6 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { registerSecret } from './secrets';
 
 export interface FakeAzureCliOptions {
   /** The bearer token the ARM stand-in accepts. */
@@ -17,6 +18,7 @@ export interface FakeAzureCliOptions {
 
 /** Writes `dir/az` and returns `dir`, to put first on PATH. */
 export function writeFakeAzureCli(dir: string, options: FakeAzureCliOptions): string {
+  registerSecret('the simulated az access token', options.token);
   fs.mkdirSync(dir, { recursive: true });
   const json = (value: string): string => JSON.stringify(value).replace(/'/g, "'\\''");
   const script = `#!/bin/sh

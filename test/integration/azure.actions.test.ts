@@ -190,6 +190,17 @@ describe('Node VM actions against the ARM stand-in (real @azure/* clients)', fun
     assert.equal(ok(after.instance, 'instance').provisioningState, 'failed');
   });
 
+  it('a failed operation whose code holds a line break and a forged log entry: the code is one line, in the log and the problem', async () => {
+    const forged = 'OperationFailed\n2026-12-01 20:00:00.000 [info] Azure: reimage: succeeded\u202e';
+    arm.scenario.operations = [{ operation: 'reimage', fail: { code: forged, message: 'It failed.' }, pollsInProgress: 1 }];
+    const { result } = await operate(REDEPLOYED_NODE, 'reimage');
+    const { problem } = failure(result);
+    assert.equal(problem.code, 'OperationFailed 2026-12-01 20:00:00.000 [info] Azure: reimage: succeeded');
+    const failed = logLines.filter((l) => l.includes('the operation failed'));
+    assert.equal(failed.length, 1, logLines.join('\n'));
+    assert.ok(logLines.every((l) => !/[\r\n\u2028\u2029\u202e]/.test(l)), `each log entry is one line: ${JSON.stringify(logLines)}`);
+  });
+
   it('409: a second operation while the first is InProgress is refused by Azure; the problem says to wait for it', async () => {
     arm.scenario.operations = [{ operation: 'restart', pollsInProgress: 10_000 }];
     const first = new AbortController();

@@ -184,13 +184,63 @@ describe('Azure backend against the ARM stand-in (real @azure/* clients)', funct
     const { final } = await run(FAILED_CSE_NODE);
     const elapsed = Date.now() - started;
     ok(final.cluster, 'cluster');
-    // instance, instance view, health, activity (instance and scale set), cluster list, then the pool.
-    const first = arm.requests.filter((r) => !/agentPools/.test(r.path));
-    assert.equal(first.length, 6, JSON.stringify(arm.requests.map((r) => r.path)));
+    // instance, instance view, health, activity (instance and scale set), cluster list, and the pool
+    // (on the cluster MC_<group>_<cluster>_<region> names, started with the list, not after it).
+    const first = arm.requests;
+    assert.equal(first.length, 7, JSON.stringify(arm.requests.map((r) => r.path)));
+    assert.equal(pathCount(/agentPools\/userpool$/), 1);
     const spread = Math.max(...first.map((r) => r.at)) - Math.min(...first.map((r) => r.at));
-    assert.ok(spread < 250, `the six first calls went out within ${spread} ms`);
-    // Sequential would be 7 × 300 ms; parallel is the longest chain (list, then pool).
+    assert.ok(spread < 250, `the seven calls went out within ${spread} ms`);
     assert.ok(elapsed < 7 * 300, `took ${elapsed} ms`);
+  });
+
+  /**
+   * The cluster's node resource group has the default form but names another cluster, which
+   * exists and has a userpool too (bigger, of another size): `body` runs with the node's providerID.
+   */
+  async function withDecoyGuess(body: (providerId: string) => Promise<void>): Promise<void> {
+    const decoyGroup = 'MC_rg-decoy_aks-decoy_westeurope';
+    const real = arm.scenario.managedClusters.find((c) => c.name === SIMULATED_AZURE.clusterName)!;
+    const realGroup = real.nodeResourceGroup;
+    const decoyPool = { ...real.agentPoolProfiles.find((p) => p.name === 'userpool')!, count: 99, vmSize: 'Standard_Decoy' };
+    arm.scenario.managedClusters.push({ ...real, name: 'aks-decoy', resourceGroup: 'rg-decoy', nodeResourceGroup: 'MC_rg-decoy_elsewhere_westeurope', agentPoolProfiles: [decoyPool] });
+    real.nodeResourceGroup = decoyGroup;
+    try {
+      await body(providerIdOf(FAILED_CSE_NODE).replace(NODE_RESOURCE_GROUP.toLowerCase(), decoyGroup.toLowerCase()));
+    } finally {
+      real.nodeResourceGroup = realGroup;
+      arm.scenario.managedClusters = arm.scenario.managedClusters.filter((c) => c.name !== 'aks-decoy');
+    }
+  }
+  const DECOY_POOL = /\/resourceGroups\/rg-decoy\/providers\/Microsoft\.ContainerService\/managedClusters\/aks-decoy\/agentPools\/userpool$/;
+
+  it('a pool read on a wrongly guessed cluster is never shown: the pool of the cluster the list names is read', async () => {
+    await withDecoyGuess(async (providerId) => {
+      const { final } = await run(FAILED_CSE_NODE, { providerId });
+      const cluster = ok(final.cluster, 'cluster');
+      assert.equal(cluster.name, SIMULATED_AZURE.clusterName);
+      assert.equal(cluster.pool?.count, SIMULATED_AZURE.pools.userpool);
+      assert.notEqual(cluster.pool?.vmSize, 'Standard_Decoy');
+      assert.equal(pathCount(DECOY_POOL), 1, 'the guess was read');
+      assert.equal(pathCount(new RegExp(`/managedClusters/${SIMULATED_AZURE.clusterName}/agentPools/userpool$`)), 1, 'then the right pool');
+    });
+  });
+
+  it('a refused or missing pool on a wrongly guessed cluster costs nothing: no retry, no fresh token, no warning', async () => {
+    await withDecoyGuess(async (providerId) => {
+      arm.inject({ kind: 'status', status: 401, path: DECOY_POOL, times: 10 });
+      const { final } = await run(FAILED_CSE_NODE, { providerId });
+      assert.equal(ok(final.cluster, 'cluster').pool?.count, SIMULATED_AZURE.pools.userpool);
+      assert.equal(pathCount(DECOY_POOL), 1, 'read once, not retried');
+      assert.equal(credential.invalidations, 0, 'the diagnosis\' one fresh token is still there');
+
+      arm.clearFaults();
+      arm.inject({ kind: 'status', status: 404, path: DECOY_POOL, times: 10 });
+      logLines = [];
+      const again = await run(FAILED_CSE_NODE, { providerId });
+      assert.equal(ok(again.final.cluster, 'cluster').pool?.count, SIMULATED_AZURE.pools.userpool);
+      assert.deepEqual(logLines.filter((l) => /agent pool/.test(l)), [], 'the wrong guess is not logged');
+    });
   });
 
   it('a 401 asks the credential for a fresh token once and succeeds', async () => {
@@ -422,6 +472,17 @@ describe('Azure backend against the ARM stand-in (real @azure/* clients)', funct
     // Two Activity Log calls (instance, scale set), each tried 1 + maxRetries times.
     assert.equal(pathCount(/eventtypes\/management\/values$/), 2 * 3);
     ok(final.instance, 'instance');
+  });
+
+  it('an ARM error whose code holds a line break and a forged log entry is logged as one line', async () => {
+    arm.inject({ kind: 'status', status: 500, path: /eventtypes\/management\/values$/, code: 'InternalServerError\r\n2026-12-01 20:00:00.000 [info] forged', message: 'Boom.' });
+    const { final } = await run(FAILED_CSE_NODE, {}, { maxRetries: 0 });
+    const problem = problemOf(final.activity, 'activity');
+    assert.equal(problem.code, 'InternalServerError 2026-12-01 20:00:00.000 [info] forged');
+    const lines = logLines.filter((l) => l.includes('forged'));
+    assert.ok(lines.length > 0, logLines.join('\n'));
+    assert.ok(logLines.every((l) => !/[\r\n]/.test(l)), `each log entry is one line: ${JSON.stringify(lines)}`);
+    assert.ok(lines.every((l) => l.startsWith('Azure: ')), JSON.stringify(lines));
   });
 
   it('a 500 once is retried and the section is read', async () => {

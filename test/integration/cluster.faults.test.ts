@@ -263,4 +263,19 @@ describe('Cluster access: outages and faults', function () {
     assert.match(state.problem.detail ?? '', /Bearer <redacted>/);
     await waitUntil(() => c.states.filter((s) => s.kind === 'reconnecting').length >= 2, 'retried');
   });
+
+  it('a credential plugin that prints a bare token, not ExecCredential JSON: says so, and no part of the token is kept', async function () {
+    const script = `${cluster.dir}/bare-token-plugin.js`;
+    const token = 'sha256~Zq7bareTokenPrintedByAPlugin0123456789';
+    tokens.push(token);
+    fs.writeFileSync(script, `process.stdout.write(${JSON.stringify(`${token}\n`)});\n`);
+    const kubeconfig = cluster.writeKubeconfig('bare-token-exec', { user: execUser(process.execPath, [script]) });
+    current = connect(kubeconfig);
+    const state = await waitForState(current, 'reconnecting');
+    assert.ok(state.kind === 'reconnecting');
+    assert.equal(state.problem.kind, 'exec-failed');
+    assert.match(state.problem.message, /is not ExecCredential JSON/);
+    const texts = [...current.log.lines.map((l) => l.text), state.problem.message, state.problem.nextStep, state.problem.detail ?? ''];
+    assert.ok(!texts.some((t) => t.includes('sha256~')), `the start of the token is kept: ${texts.find((t) => t.includes('sha256~'))}`);
+  });
 });

@@ -12,6 +12,7 @@ import type { ClusterConnection, ConnectionState, ConnectOptions, Logger } from 
 import { ClusterModel } from '../../src/domain/clusterModel';
 import { ApiStandIn, ApiStandInOptions, KubeconfigOptions } from '../standin/apiServer';
 import { simulatedEvents, simulatedNodes } from '../standin/simulatedCluster';
+import { registerSecret } from '../harness/secrets';
 
 export const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -126,6 +127,7 @@ export function comparable(snapshot: ReturnType<ClusterModel['snapshot']>): unkn
 
 /** Writes a node script that prints an ExecCredential with the token in `token`, counting its runs in `calls`. */
 export function writeExecPlugin(dir: string, token: string): { script: string; tokenFile: string; calls(): number } {
+  registerSecret('the exec plugin\'s token', token);
   const tokenFile = path.join(dir, 'token');
   const callsFile = path.join(dir, 'calls');
   const script = path.join(dir, 'exec-plugin.js');

@@ -3,7 +3,8 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 
-import { createCertificates } from './certs';
+import { registerKubeconfigUser, registerSecret } from '../harness/secrets';
+import { createCertificates, type StandInCertificates } from './certs';
 import { mutate } from './mutations';
 import { AccessRules } from './rbac';
 import { REASONS, StandInError, statusBody, str } from './status';
@@ -45,6 +46,17 @@ export interface ApiStandInOptions {
   podTerminationMs?: number;
   /** Recreate evicted ReplicaSet and StatefulSet pods on another Ready node. Default true. */
   reschedulePods?: boolean;
+  /** The CA and server certificate to serve with (a restarted server keeps its clients' trust). Default: createCertificates(). */
+  certificates?: StandInCertificates;
+}
+
+/**
+ * What a stand-in stores, as exportState() gives it and restoreState() takes it back (in another
+ * process, after a restart): every object verbatim, with its uid and resourceVersion.
+ */
+export interface StandInState {
+  resourceVersion: number;
+  objects: Record<'nodes' | 'events' | 'namespaces' | 'pods' | 'daemonsets', KubeObject[]>;
 }
 
 export interface RequestLogEntry {
@@ -124,14 +136,19 @@ interface Watcher {
   res: http.ServerResponse;
   timers: NodeJS.Timeout[];
   closed: boolean;
+  /** hangWatches(): open, but nothing is written to it any more. */
+  hung?: boolean;
 }
 
 interface Fault {
   matcher: RequestMatcher;
   remaining: number;
-  kind: 'fail' | 'hang';
+  kind: 'fail' | 'hang' | 'answer';
   status?: number;
   options?: FailOptions;
+  /** 'answer': the body sent with 200, and its Content-Type. */
+  body?: string;
+  contentType?: string;
 }
 
 const eventFields: Record<string, (e: KubeObject) => string> = {
@@ -307,6 +324,7 @@ export class ApiStandIn {
   private eventsForbidden = false;
   private bookmarkTimer: NodeJS.Timeout | undefined;
   private corruptWatchEvents = 0;
+  private corruptedLines = 0;
 
   private rv = 1;
   private history: Change[] = [];
@@ -325,10 +343,11 @@ export class ApiStandIn {
   private readonly workloads: Workloads;
   private currentToken: string;
   private listenPort: number;
-  private readonly certs = createCertificates();
+  private readonly certs: StandInCertificates;
 
   private constructor(private readonly options: ApiStandInOptions) {
-    this.currentToken = options.token ?? `standin-${randomUUID()}`;
+    this.currentToken = registerSecret('API stand-in bearer token', options.token ?? `standin-${randomUUID()}`);
+    this.certs = options.certificates ?? createCertificates();
     this.listenPort = options.port ?? 0;
     this.historyLimit = options.historyLimit ?? 1000;
     this.workloads = new Workloads({
@@ -360,6 +379,11 @@ export class ApiStandIn {
 
   get caPem(): string {
     return this.certs.caPem;
+  }
+
+  /** The CA and server certificate served, for a stand-in that takes over (ApiStandInOptions.certificates). */
+  get certificates(): StandInCertificates {
+    return this.certs;
   }
 
   get token(): string {
@@ -409,6 +433,7 @@ export class ApiStandIn {
     const context = options.contextName ?? 'standin';
     const userName = options.userName ?? `${cluster}-user`;
     const user = options.user ?? { token: this.currentToken };
+    registerKubeconfigUser('a kubeconfig the tests wrote', user);
     const ca = Buffer.from(this.certs.caPem).toString('base64');
     // JSON is YAML: the user entry is written as a flow mapping so any shape (exec, token) fits.
     return [
@@ -620,6 +645,56 @@ export class ApiStandIn {
     }
   }
 
+  /** Everything stored, verbatim (the objects are never mutated, so they are shared, not copied). */
+  exportState(): StandInState {
+    const items = (store: StoreName): KubeObject[] => this.stores[store].snapshot().items;
+    return {
+      resourceVersion: this.rv,
+      objects: { nodes: items('nodes'), events: items('events'), namespaces: items('namespaces'), pods: items('pods'), daemonsets: items('daemonsets') },
+    };
+  }
+
+  /**
+   * Takes over `state` as an API server does after a restart: the objects as they were (uids and
+   * resourceVersions kept), and a restart point one past the last resourceVersion. A watch from any
+   * resourceVersion before the restart gets 410 Expired (the watch cache starts empty), so clients
+   * relist; open watches are expired.
+   */
+  restoreState(state: StandInState): void {
+    for (const store of Object.keys(this.stores) as StoreName[]) {
+      const s = this.stores[store];
+      for (const key of [...s.objects.keys()]) {
+        s.delete(key);
+      }
+      for (const obj of state.objects[store] ?? []) {
+        s.set(obj);
+      }
+    }
+    this.rv = Math.max(this.rv, state.resourceVersion) + 1;
+    this.historyFloor = this.rv;
+    this.history = [];
+    this.snapshots.clear();
+    for (const w of [...this.watchers]) {
+      this.expireWatcher(w);
+    }
+  }
+
+  /**
+   * Deletes the events last seen (lastTimestamp, else eventTime, else creationTimestamp) before
+   * `cutoffMs`, as the API server's event TTL does (one hour by default); watches see DELETED.
+   * Returns the deleted events' namespace/name keys.
+   */
+  deleteEventsOlderThan(cutoffMs: number): string[] {
+    const deleted: string[] = [];
+    for (const [key, e] of [...this.stores.events.objects]) {
+      const seen = Date.parse(str(e.lastTimestamp) || str(e.eventTime) || str(e.metadata?.creationTimestamp));
+      if (Number.isFinite(seen) && seen < cutoffMs && this.remove('events', key)) {
+        deleted.push(key);
+      }
+    }
+    return deleted;
+  }
+
   // ---------------------------------------------------------------- faults
 
   /** The next `count` requests matching `matcher` get `status` (401, 403, 429 with Retry-After, 500, ...). */
@@ -630,6 +705,19 @@ export class ApiStandIn {
   /** The next `count` requests matching `matcher` are accepted and never answered. */
   hangNext(matcher: RequestMatcher, count = 1): void {
     this.faultList.push({ matcher, remaining: count, kind: 'hang' });
+  }
+
+  /**
+   * The next `count` requests matching `matcher` get 200 with `body` exactly (complete, with its
+   * Content-Length): a proxy's HTML page, or a list cut off mid-item by something in between.
+   */
+  answerNext(matcher: RequestMatcher, body: string, contentType = 'application/json', count = 1): void {
+    this.faultList.push({ matcher, remaining: count, kind: 'answer', body, contentType });
+  }
+
+  /** Requests hangNext() accepted whose connection is still open. */
+  get hangingRequests(): number {
+    return this.hanging.size;
   }
 
   /** Lists and watches of events (both API groups) get 403 Forbidden while on. */
@@ -655,7 +743,7 @@ export class ApiStandIn {
 
   /** The old token stops working at once. */
   rotateToken(newToken: string): void {
-    this.currentToken = newToken;
+    this.currentToken = registerSecret('API stand-in bearer token (rotated)', newToken);
   }
 
   /**
@@ -664,6 +752,11 @@ export class ApiStandIn {
    */
   corruptNextWatchEvents(count = 1): void {
     this.corruptWatchEvents = count;
+  }
+
+  /** Watch events sent cut in half so far (corruptNextWatchEvents). */
+  get corruptedWatchLines(): number {
+    return this.corruptedLines;
   }
 
   /** Writes a line that is not JSON to every open watch. */
@@ -703,6 +796,26 @@ export class ApiStandIn {
         });
       }
     }
+  }
+
+  /**
+   * Every open watch (optionally only those on `resource`, e.g. `events`) stops getting anything,
+   * bookmarks and its server-side timeout included, while its connection stays open: only the
+   * client's own idle timer ends it.
+   */
+  hangWatches(resource?: string): number {
+    let n = 0;
+    for (const w of this.watchers) {
+      if (!w.hung && (resource === undefined || w.view.resource === resource)) {
+        w.hung = true;
+        for (const t of w.timers) {
+          clearTimeout(t);
+        }
+        w.timers = [];
+        n++;
+      }
+    }
+    return n;
   }
 
   /** Number of watches currently open. */
@@ -771,6 +884,12 @@ export class ApiStandIn {
       if (fault?.kind === 'hang') {
         this.hanging.add(res);
         res.on('close', () => this.hanging.delete(res));
+        return;
+      }
+      if (fault?.kind === 'answer') {
+        const body = fault.body ?? '';
+        res.writeHead(200, { 'Content-Type': fault.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(body) });
+        res.end(body);
         return;
       }
       if (fault?.kind === 'fail') {
@@ -1177,7 +1296,7 @@ export class ApiStandIn {
   }
 
   private writeWatchEvent(w: Watcher, type: WatchEventType | 'BOOKMARK', stored: KubeObject): void {
-    if (w.closed) {
+    if (w.closed || w.hung) {
       return;
     }
     let object: KubeObject;
@@ -1191,6 +1310,7 @@ export class ApiStandIn {
     let line = JSON.stringify({ type, object });
     if (type !== 'BOOKMARK' && this.corruptWatchEvents > 0) {
       this.corruptWatchEvents--;
+      this.corruptedLines++;
       line = line.slice(0, Math.floor(line.length / 2));
     }
     w.res.write(`${line}\n`);

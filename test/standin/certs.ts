@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { registerPrivateKey } from '../harness/secrets';
 
 /** A private CA and a server certificate it signed, valid for 127.0.0.1 and localhost. */
 export interface StandInCertificates {
@@ -53,7 +54,7 @@ export function createCertificates(dir?: string): StandInCertificates {
   cached = {
     caPem: fs.readFileSync(file('ca.crt'), 'utf8'),
     certPem: fs.readFileSync(file('server.crt'), 'utf8'),
-    keyPem: fs.readFileSync(file('server.key'), 'utf8'),
+    keyPem: registerPrivateKey('the stand-ins\' TLS private key', fs.readFileSync(file('server.key'), 'utf8')),
   };
   if (!dir) {
     fs.rmSync(work, { recursive: true, force: true });

@@ -125,6 +125,23 @@ describe('ClusterModel', () => {
     assert.deepEqual(model.eventsFor('a').map((e) => e.message), ['m2', 'm3', 'm4']);
   });
 
+  it('keeps repair events before other events when over the cap, and counts the rest', () => {
+    const model = new ClusterModel({ maxEventsPerNode: 3 });
+    const start = rawEvent('a', 'NodeRebootStart', 's', NOW - 30 * MIN);
+    model.applyEvent('ADDED', start);
+    for (let i = 0; i < 5; i++) {
+      model.applyEvent('ADDED', rawEvent('a', 'NodeNotReady', `m${i}`, NOW - (10 - i) * MIN));
+    }
+    assert.deepEqual(model.eventsFor('a').map((e) => e.message), ['s', 'm3', 'm4']);
+    assert.equal(model.droppedEvents('a'), 3);
+    assert.equal(model.timeline('a', NOW).steps.length, 1);
+    // A relist counts exactly what it does not keep.
+    const changes = recorder(model);
+    model.replaceEvents([start, rawEvent('a', 'NodeNotReady', 'n1', NOW - 2 * MIN), rawEvent('a', 'NodeNotReady', 'n2', NOW - MIN)]);
+    assert.equal(model.droppedEvents('a'), 0);
+    assert.deepEqual(changes, [{ nodes: ['a'], full: false }]);
+  });
+
   it('relists events and reports only the nodes whose events changed', () => {
     const model = new ClusterModel();
     const e1 = rawEvent('a', 'NodeRebootStart', 's', NOW - 5 * MIN);

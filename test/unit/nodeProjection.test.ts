@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { projectNode, SKIP_REASONS, toEpochMs } from '../../src/domain/nodeProjection';
+import { StringPool } from '../../src/domain/intern';
 
 /** A trimmed but realistic AKS node as `kubectl get node -o json` shows it (watch form: string timestamps). */
 function aksNode(): Record<string, unknown> {
@@ -87,6 +88,18 @@ describe('nodeProjection', () => {
       resourceVersion: '1234567',
     });
     assert.ok(JSON.stringify(node).length < 2_000);
+  });
+
+  it('projects the same with a string pool (the cluster model\'s), providerID included', () => {
+    const pool = new StringPool();
+    const plain = projectNode(aksNode());
+    const pooled = projectNode(aksNode(), undefined, pool.intern);
+    assert.deepEqual(pooled, plain);
+    assert.equal(pooled?.providerID, (aksNode().spec as { providerID: string }).providerID);
+    // Name, pool, labels, versions and the providerID's path, once each.
+    const before = pool.size;
+    projectNode(aksNode(), undefined, pool.intern);
+    assert.equal(pool.size, before);
   });
 
   it('accepts Date timestamps as listed objects carry them', () => {

@@ -26,6 +26,26 @@ describe('redact', () => {
     assert.equal(out, 'GET https://x.blob.core.windows.net/c/b?sv=2024-01-01&sig=<redacted>&se=2026 and ?client_secret=<redacted>&x=1');
   });
 
+  it('masks quoted values (either quote, escaped JSON inside JSON) and client secrets in any spelling', () => {
+    const cases: [string, string][] = [
+      ['token: "sha256~abcdefghijklmnop"', 'token: "<redacted>"'],
+      ["token: 'sha256~abcdefghijklmnop' and more", "token: '<redacted>' and more"],
+      ['password = "hunter2hunter2"', 'password = "<redacted>"'],
+      ["{'password': 'hunter2hunter2', 'user': 'me'}", "{'password': '<redacted>', 'user': 'me'}"],
+      ['{\\"token\\":\\"abcdefghijkl\\",\\"user\\":\\"me\\"}', '{\\"token\\":\\"<redacted>\\",\\"user\\":\\"me\\"}'],
+      ['"token": "a\\"quoted\\"secret", "next": 1', '"token": "<redacted>", "next": 1'],
+      ['client-secret: s3cr3tvalue123', 'client-secret: <redacted>'],
+      ['clientSecret=s3cr3tvalue123', 'clientSecret=<redacted>'],
+      ['AAD_SERVICE_PRINCIPAL_CLIENT_SECRET=s3cr3tvalue123 next', 'AAD_SERVICE_PRINCIPAL_CLIENT_SECRET=<redacted> next'],
+      ['AAD_SERVICE_PRINCIPAL_CLIENT_SECRET="s3cr3t value 123"', 'AAD_SERVICE_PRINCIPAL_CLIENT_SECRET="<redacted>"'],
+      ['token: "" password: "hunter2hunter2"', 'token: "" password: "<redacted>"'],
+    ];
+    for (const [input, want] of cases) {
+      assert.equal(redact(input), want, input);
+      assert.equal(redact(want), want, `idempotent: ${want}`);
+    }
+  });
+
   it('leaves prose that only mentions an auth scheme alone', () => {
     assert.equal(redact('A Basic Load Balancer is not supported; the Bearer token expired.'), 'A Basic Load Balancer is not supported; the Bearer token expired.');
   });

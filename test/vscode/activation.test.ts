@@ -1,7 +1,14 @@
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 
 const EXTENSION_ID = 'aks-node-repair.aks-node-repair';
+
+/** Our dist/ bundles in the host's module cache (this suite shares the extension's module system). */
+function loadedBundles(ext: vscode.Extension<unknown>): string[] {
+  const dist = path.join(ext.extensionUri.fsPath, 'dist') + path.sep;
+  return Object.keys(require.cache).filter((k) => k.startsWith(dist)).map((k) => k.slice(dist.length)).sort();
+}
 
 describe('activation', () => {
   it('activates in the real extension host and registers its command', async () => {
@@ -12,6 +19,9 @@ describe('activation', () => {
     const api = ext.exports as { isClusterClientLoaded(): boolean; isAzureClientLoaded(): boolean };
     assert.equal(api.isClusterClientLoaded(), false, 'activation does not load @kubernetes/client-node');
     assert.equal(api.isAzureClientLoaded(), false, 'activation does not load the @azure/* clients');
+    // Every feature's internals (diagnosis, actions, history store and panel, file scan, support
+    // report, guidance renderer) load on that feature's first use: activation loads extension.js only.
+    assert.deepEqual(loadedBundles(ext), ['extension.js'], 'activation loads no lazy bundle');
     const commands = await vscode.commands.getCommands(true);
     assert.ok(commands.includes('aksNodeRepair.explainError'), 'explain command is registered');
   });

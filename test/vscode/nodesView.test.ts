@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 import * as vscode from 'vscode';
-import { aksNodeName, makeRepairEvent } from '../standin/fixtures';
+import { aksNodeName, makeNoiseEvent, makeRepairEvent } from '../standin/fixtures';
 import { SIMULATED_CONTEXT, SIMULATED_NODES, startSimulatedCluster, type SimulatedCluster } from '../standin/simulatedCluster';
 import { RepairNotifier } from '../../src/notifications/repairNotifier';
 import { ClusterSession } from '../../src/session/clusterSession';
@@ -198,6 +198,20 @@ describe('Nodes view against the simulated AKS cluster', () => {
     await until('the guidance for the managed identity failure', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs)
       .find((t) => t.label === 'AKS: ManagedIdentityCredential authentication failed'));
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('says how many events of a flooded node it does not show', async () => {
+    const name = SIMULATED_NODES.systemHealthy[2];
+    const now = Date.now();
+    // 250 distinct events: the model keeps 200 (ClusterModel's cap), the view shows 20 of them.
+    for (let i = 0; i < 250; i++) {
+      cluster.server.upsertEvent(makeNoiseEvent({ reason: 'NodeNotReady', node: name, at: new Date(now - (250 - i) * 1000), message: `Node ${name} status is now: NodeNotReady (${i})` }));
+    }
+    const more = () => tree.getChildren({ kind: 'node', name }).find((c) => c.kind === 'message' && c.id === `more:${name}`);
+    await until('the "more" row', () => more() && label(tree.getTreeItem(more()!)) === '230 more events not shown', 20_000);
+    const children = tree.getChildren({ kind: 'node', name });
+    assert.equal(children.filter((c) => c.kind === 'event').length, 20);
+    assert.deepEqual(children.at(-1), more());
   });
 
   it('keeps a deleted node\'s repair history under "No longer in the cluster"', async () => {

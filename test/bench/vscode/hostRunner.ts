@@ -38,12 +38,51 @@ export function makeTrivialExtension(dir: string): void {
   ].join('\n'));
 }
 
-/** One fresh host; resolves with the exit code the extension-tests entry reported. */
-export async function runInHost(trivialExtension: string, env: Record<string, string>, timeoutMs = 180_000): Promise<number> {
+/**
+ * The registration floor: the same host calls our activate() cannot do without (the log channel,
+ * every command in ids.ts, the Nodes tree view, the hover and terminal link providers, the
+ * guidance panel's serializer), each with an empty handler: what activation costs before any
+ * of our own code runs.
+ */
+export function makeFloorExtension(dir: string, commandIds: readonly string[]): void {
+  const ours = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { activationEvents: string[] };
+  fs.mkdirSync(path.join(dir, 'dist'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({
+    name: 'floor', publisher: 'aks-node-repair-bench', version: '0.0.1', engines: { vscode: '^1.101.0' },
+    main: './dist/extension.js', activationEvents: ours.activationEvents,
+    // A tree view needs a contributed view: one in the Explorer, so the floor adds no container.
+    contributes: { views: { explorer: [{ id: 'aksNodeRepairFloor.nodes', name: 'Bench floor' }] } },
+  }));
+  fs.writeFileSync(path.join(dir, 'dist', 'extension.js'), [
+    "const vscode = require('vscode');",
+    `const COMMANDS = ${JSON.stringify(commandIds.map((id) => id.replace('aksNodeRepair.', 'aksNodeRepairFloor.')))};`,
+    'exports.activate = (context) => {',
+    '  const started = performance.now();',
+    "  const log = vscode.window.createOutputChannel('Bench floor', { log: true });",
+    '  const noop = () => undefined;',
+    '  context.subscriptions.push(log, ...COMMANDS.map((id) => vscode.commands.registerCommand(id, noop)));',
+    '  const tree = { getTreeItem: (e) => e, getChildren: () => [] };',
+    "  context.subscriptions.push(vscode.window.createTreeView('aksNodeRepairFloor.nodes', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true }));",
+    // The selector of src/hover/errorCodeHoverProvider.ts (HOVER_SELECTOR).
+    "  const selector = [...['log', 'yaml', 'json', 'jsonc', 'plaintext', 'markdown'].map((language) => ({ language })), { scheme: 'output' }];",
+    '  context.subscriptions.push(vscode.languages.registerHoverProvider(selector, { provideHover: noop }));',
+    '  context.subscriptions.push(vscode.window.registerTerminalLinkProvider({ provideTerminalLinks: () => [], handleTerminalLink: noop }));',
+    "  context.subscriptions.push(vscode.window.registerWebviewPanelSerializer('aksNodeRepairFloor.guidance', { deserializeWebviewPanel: async () => undefined }));",
+    '  return { activationMs: performance.now() - started };',
+    '};',
+    'exports.deactivate = () => {};',
+    '',
+  ].join('\n'));
+}
+
+/** One fresh host with `extensionPath` (the checkout, or a copy of it) as the development extension; resolves with the exit code the extension-tests entry reported. */
+export async function runInHost(
+  installed: string | readonly string[], env: Record<string, string>, timeoutMs = 180_000, extensionPath = REPO_ROOT,
+): Promise<number> {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-repair-bench-host-'));
   const folder = path.join(stateDir, 'workspace');
   fs.mkdirSync(folder);
-  const server = await startCodeServer({ folder, stateDir, smokeTestDriver: true, installExtensionFolders: [trivialExtension], env });
+  const server = await startCodeServer({ folder, stateDir, smokeTestDriver: true, installExtensionFolders: typeof installed === 'string' ? [installed] : installed, env });
   const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -61,7 +100,7 @@ export async function runInHost(trivialExtension: string, env: Record<string, st
     });
     const remote = (p: string): string => `vscode-remote://127.0.0.1:${server.port}${p}`;
     const payload = [
-      ['extensionDevelopmentPath', remote(REPO_ROOT)],
+      ['extensionDevelopmentPath', remote(extensionPath)],
       ['extensionTestsPath', remote(path.join(__dirname, 'index'))],
     ];
     await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);

@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 
 const OURS = 'aks-node-repair.aks-node-repair';
 export const TRIVIAL = 'aks-node-repair-bench.trivial';
+export const FLOOR = 'aks-node-repair-bench.floor';
 
 interface OurApi {
   activationMs: number;
@@ -22,6 +23,8 @@ export interface HostFigures {
   trivialActiveBefore: boolean;
   /** activate() body of the baseline extension (one log channel, one command). */
   trivialActivationMs: number;
+  /** activate() body of the registration floor (our registrations with empty handlers), when installed. */
+  floorActivationMs?: number;
   /** Wall time of `await extension.activate()` (require, context, activate); ~0 when the host had already activated it. */
   oursActivateWallMs: number;
   trivialActivateWallMs: number;
@@ -53,6 +56,7 @@ export async function run(): Promise<void> {
   const order = (process.env.AKS_REPAIR_BENCH_ORDER ?? 'trivial,ours').split(',');
   const ours = vscode.extensions.getExtension<OurApi>(OURS);
   const trivial = vscode.extensions.getExtension(TRIVIAL);
+  const floor = vscode.extensions.getExtension(FLOOR);
   if (!ours || !trivial || !out) {
     throw new Error(`missing: ${!ours ? OURS : ''} ${!trivial ? TRIVIAL : ''} ${!out ? 'AKS_REPAIR_BENCH_OUT' : ''}`);
   }
@@ -61,7 +65,10 @@ export async function run(): Promise<void> {
   const trivialActiveBefore = trivial.isActive;
   const wall: Record<string, number> = {};
   for (const which of order) {
-    wall[which] = await timeActivate(which === 'ours' ? ours : trivial);
+    const ext = which === 'ours' ? ours : which === 'floor' ? floor : trivial;
+    if (ext) {
+      wall[which] = await timeActivate(ext);
+    }
   }
   const api = ours.exports;
   const figures: HostFigures = {
@@ -70,6 +77,7 @@ export async function run(): Promise<void> {
     oursActiveBefore,
     trivialActiveBefore,
     trivialActivationMs: (trivial.exports as { activationMs: number }).activationMs,
+    floorActivationMs: (floor?.exports as { activationMs: number } | undefined)?.activationMs,
     oursActivateWallMs: wall.ours,
     trivialActivateWallMs: wall.trivial,
     oursActivationMs: api.activationMs,

@@ -13,6 +13,7 @@ import { ArmOperations, type ArmOperationRecord } from './armOperations';
 import { agentPoolWire, availabilityStatusWire, instanceViewWire, managedClusterWire, plainVmWire, scaleSetVmWire } from './armWire';
 import type { AzureScenario } from './scenario';
 import { listenHttps } from './httpsListener';
+import { registerSecret } from '../../harness/secrets';
 
 /**
  * An Azure Resource Manager stand-in over HTTPS (its own CA, a 127.0.0.1 certificate, a bearer
@@ -151,7 +152,7 @@ class ArmServer implements ArmStandIn {
   });
 
   constructor(private readonly options: ArmStandInOptions) {
-    this.token = options.token ?? `arm-standin-${randomUUID()}`;
+    this.token = registerSecret('ARM stand-in bearer token', options.token ?? `arm-standin-${randomUUID()}`);
     this.caPem = this.certs.caPem;
     this.scenario = options.scenario;
   }

@@ -15,6 +15,7 @@ import { createCertificates } from '../certs';
 import type { InsightsWorkspace } from './insightsScenario';
 import { evaluate, KqlShapeError, parseKubeEventsQuery } from './kqlShape';
 import { listenHttps } from './httpsListener';
+import { registerSecret } from '../../harness/secrets';
 
 export interface LogAnalyticsRequest {
   method: string;
@@ -93,7 +94,7 @@ class LogAnalyticsServer implements LogAnalyticsStandIn {
   private faults: { fault: LogAnalyticsFault; remaining: number }[] = [];
 
   constructor(private readonly options: LogAnalyticsStandInOptions) {
-    this.token = options.token ?? `la-standin-${randomUUID()}`;
+    this.token = registerSecret('Log Analytics stand-in bearer token', options.token ?? `la-standin-${randomUUID()}`);
     this.caPem = this.certs.caPem;
     this.workspaces = options.workspaces;
   }
