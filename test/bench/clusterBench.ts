@@ -19,7 +19,7 @@ import { ClusterModel } from '../../src/domain/clusterModel';
 import { RefreshCoalescer } from '../../src/domain/refreshCoalescer';
 import { aksNodeName, makeNode, makeNoiseEvent, makeRepairEvent } from '../standin/fixtures';
 import { BenchRow, benchScale, emit, fmtBytes, fmtMs, fmtRatio, gc, log, median, nowMs, REPO_ROOT } from './common';
-import { Churned, digest, ServerState, StandInReady } from './standinProtocol';
+import { Churned, compareWithServer, isEqualState, ServerState, StandInReady } from './standinProtocol';
 
 const KUBECTL = process.env.KUBECTL ?? 'kubectl';
 
@@ -263,31 +263,6 @@ function modelOnlyRetained(nodes: number, events: number): { perNode: number; pe
   return { perNode: (h1 - h0) / nodes, perEvent: (h2 - h1) / events };
 }
 
-function compare(model: ClusterModel, server: ServerState): { nodesDiffer: number; eventsMissing: number; eventsStale: number; eventsExtra: number } {
-  const snap = model.snapshot();
-  let nodesDiffer = 0;
-  const modelNodes = new Map(snap.nodes.map((n) => [n.name, digest(n)]));
-  for (const [name, d] of Object.entries(server.nodes)) {
-    if (modelNodes.get(name) !== d) {
-      nodesDiffer++;
-    }
-  }
-  nodesDiffer += [...modelNodes.keys()].filter((n) => !(n in server.nodes)).length;
-  const modelEvents = new Map(snap.events.map((e) => [e.key, digest(e)]));
-  let eventsMissing = 0;
-  let eventsStale = 0;
-  for (const [key, d] of Object.entries(server.events)) {
-    const mine = modelEvents.get(key);
-    if (mine === undefined) {
-      eventsMissing++;
-    } else if (mine !== d) {
-      eventsStale++;
-    }
-  }
-  const eventsExtra = [...modelEvents.keys()].filter((k) => !(k in server.events)).length;
-  return { nodesDiffer, eventsMissing, eventsStale, eventsExtra };
-}
-
 async function main(): Promise<void> {
   const scale = benchScale();
   const nodes = Math.max(50, Math.round(5000 * scale));
@@ -361,13 +336,13 @@ async function main(): Promise<void> {
     // No update lost: the model converges on the server's final state.
     const server = await child.request<ServerState>({ type: 'state' }, 'state');
     const convergeStart = nowMs();
-    let diff = compare(model, server);
-    while ((diff.nodesDiffer || diff.eventsMissing || diff.eventsStale || diff.eventsExtra) && nowMs() - convergeStart < 20_000) {
+    let diff = compareWithServer(model.snapshot(), server);
+    while (!isEqualState(diff) && nowMs() - convergeStart < 20_000) {
       await new Promise((r) => setTimeout(r, 100));
-      diff = compare(model, server);
+      diff = compareWithServer(model.snapshot(), server);
     }
     const convergeMs = nowMs() - convergeStart;
-    const converged = !(diff.nodesDiffer || diff.eventsMissing || diff.eventsStale || diff.eventsExtra);
+    const converged = isEqualState(diff);
     sub.dispose();
     coalescer.dispose();
     second.connection.dispose();

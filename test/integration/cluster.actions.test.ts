@@ -10,7 +10,8 @@ import { aksNodeName } from '../standin/fixtures';
 import { makePod } from '../standin/podFixtures';
 import { loadSimulatedWorkloads, SIMULATED_BUDGET, SIMULATED_PODS } from '../standin/simulatedWorkloads';
 import {
-  collectingLogger, connect, Connected, execUser, startTestCluster, TestCluster, waitForState, waitUntil, writeExecPlugin,
+  collectingLogger, connect, Connected, disposeAndStop, execUser, startTestCluster, TestCluster, waitForState, waitUntil,
+  writeExecPlugin,
 } from './clusterHelpers';
 
 const user = (i: number): string => aksNodeName('userpool', i);
@@ -59,16 +60,9 @@ describe('Node actions: cordon, drain and delete pods against the API stand-in',
   });
 
   afterEach(async function () {
-    try {
-      if (current) {
-        const leaked = current.log.lines.find((l) => tokens.some((t) => l.text.includes(t)));
-        assert.equal(leaked, undefined, 'a token reached the log');
-      }
-    } finally {
-      current?.connection.dispose();
-      current = undefined;
-      await cluster.stop();
-    }
+    const ending = current;
+    current = undefined;
+    await disposeAndStop(cluster, ending, tokens);
   });
 
   async function connected(kubeconfigPath = cluster.kubeconfigPath): Promise<NodeActions> {

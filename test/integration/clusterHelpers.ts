@@ -3,6 +3,7 @@
  * and a kubeconfig on disk, a log that keeps every line, and waits on connection state.
  */
 
+import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -70,6 +71,22 @@ export interface Connected {
   readonly model: ClusterModel;
   readonly states: ConnectionState[];
   readonly log: Logger & { lines: LogLine[] };
+}
+
+/**
+ * A test's teardown: fails it if one of `tokens` (by default the stand-in's) reached the connection's
+ * log, and disposes the connection and stops the stand-in whether it did or not.
+ */
+export async function disposeAndStop(cluster: TestCluster, current: Connected | undefined, tokens: readonly string[] = [cluster.server.token]): Promise<void> {
+  try {
+    if (current) {
+      const leaked = current.log.lines.find((l) => tokens.some((t) => l.text.includes(t)));
+      assert.equal(leaked, undefined, 'a token reached the log');
+    }
+  } finally {
+    current?.connection.dispose();
+    await cluster.stop();
+  }
 }
 
 /** Connects with small timings; the caller disposes. */

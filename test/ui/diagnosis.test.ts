@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startControlledArmStandIn, type ControlledArmStandIn } from '../harness/armControl';
 import { SIMULATED_NODES, startSimulatedCluster, type SimulatedCluster } from '../standin/simulatedCluster';
-import { Workbench } from './workbench';
+import { screenshotFailures, Workbench } from './workbench';
 
 /**
  * As an operator: a NotReady node whose reimage failed; right-click it, "Diagnose Node in Azure",
@@ -26,11 +26,7 @@ describe('ui: Diagnose Node in Azure, as an operator uses it', () => {
       settings: { 'aksNodeRepair.azure.resourceManagerEndpoint': arm.standin.url, 'aksNodeRepair.azure.credential': 'azureCli' },
     });
   });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      await wb?.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => undefined);
-    }
-  });
+  screenshotFailures(() => wb);
   after(async () => {
     await wb?.close();
     await arm?.stop();

@@ -12,7 +12,7 @@ import {
   seedHostileAzure, seedHostileCluster, seedHostileInsights,
 } from '../standin/hostileScenario';
 import { startSimulatedCluster, type SimulatedCluster } from '../standin/simulatedCluster';
-import { Workbench } from './workbench';
+import { screenshotFailures, Workbench } from './workbench';
 
 /**
  * As an operator whose cluster, Azure and runbook folder carry attacker-controlled text
@@ -132,11 +132,7 @@ describe('ui: hostile cluster, Azure and runbook text stays text', function () {
     assert.deepEqual((await inspectFrames(wb.page, true)).markers, ['probe-self-test'], 'the probe reads the marker');
     await wb.page.evaluate(`delete window.${HOSTILE_MARKER_GLOBAL}`);
   });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      await wb?.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => undefined);
-    }
-  });
+  screenshotFailures(() => wb);
   after(async () => {
     await wb?.close();
     await arm?.stop();

@@ -13,6 +13,16 @@ import { REPO_ROOT, RunningCodeServer, runtimePaths, startCodeServer, writeMachi
 export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test-results', 'ui');
 export const DOCS_DIR = path.join(REPO_ROOT, 'docs');
 
+/** Call inside a describe: keeps a screenshot of the workbench as each test that failed left it. */
+export function screenshotFailures(workbench: () => Workbench | undefined): void {
+  afterEach(async function () {
+    const test = this.currentTest;
+    if (test?.state === 'failed') {
+      await workbench()?.screenshot(`failed-${test.title.replace(/\W+/g, '-')}`).catch(() => undefined);
+    }
+  });
+}
+
 export interface WorkbenchOptions {
   readonly files?: Record<string, string>;
   readonly env?: Record<string, string>;

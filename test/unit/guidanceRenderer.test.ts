@@ -4,39 +4,10 @@ import { Catalog } from '../../src/domain/catalog';
 import { parseCatalogEntry, type CatalogEntry } from '../../src/domain/catalogEntry';
 import { loadCatalogFolders } from '../../src/domain/catalogLoader';
 import { escapeHtml } from '../../src/domain/html';
-import { GuidanceRenderer, type GuidanceStrings } from '../../src/guidance/guidanceRenderer';
+import { GuidanceRenderer } from '../../src/guidance/guidanceRenderer';
+import { englishGuidanceStrings } from './guidanceFixtures';
 
 const REPO_ROOT = path.resolve(__dirname, '../../..');
-/** What the panel hands the renderer when VS Code runs in English. */
-const englishStrings: GuidanceStrings = {
-  indexTitle: 'AKS auto-repair guidance',
-  kindLabels: { code: 'error code', reason: 'event reason', topic: 'guide' },
-  kindHeadings: { code: 'Error codes', reason: 'Event reasons', topic: 'Guides' },
-  yourCatalog: 'your catalog',
-  firstStepLabel: 'First step',
-  firstStep: 'First step:',
-  related: 'Related',
-  documentation: 'Documentation',
-  fromUserCatalog: 'From your catalog: {0}',
-  fromBuiltinCatalog: 'From the built-in AKS Node Auto-Repair catalog.',
-  contextLabel: 'Where this was seen',
-  codeNotInCatalog: 'The code {0} is not in the catalog.',
-  seenOnNode: 'Node {0}',
-  seenWithReason: 'event {0}',
-  seenAt: 'last seen {0} UTC',
-  seenTimes: 'seen {0} times over {1} days',
-  navigationLabel: 'Guidance navigation',
-  back: 'Back',
-  backTitle: 'Back (Alt+Left)',
-  allEntries: 'All entries',
-  copy: 'Copy',
-  copied: 'Copied',
-  copyLabel: 'Copy to clipboard',
-  inertLink: 'Not opened from the panel: {0}',
-  image: '[image: {0}]',
-  manageTrust: 'Manage Workspace Trust',
-  azureError: 'Azure error:',
-};
 const resources = { cspSource: 'https://webview.test', scriptUri: 'https://webview.test/media/guidance.js', styleUri: 'https://webview.test/media/guidance.css', nonce: 'bm9uY2U=' };
 
 function entry(text: string, origin: 'builtin' | 'user' = 'user'): CatalogEntry {
@@ -77,7 +48,7 @@ describe('guidance renderer', () => {
   const builtin = loadCatalogFolders([{ path: path.join(REPO_ROOT, 'media', 'catalog'), origin: 'builtin' }]).catalog;
   const hostile = entry(HOSTILE);
   const catalog = new Catalog([...builtin.entries, hostile]);
-  const renderer = new GuidanceRenderer(englishStrings);
+  const renderer = new GuidanceRenderer(englishGuidanceStrings);
 
   it('renders every built-in entry with a nonce CSP and no inline handlers', () => {
     for (const e of builtin.entries) {

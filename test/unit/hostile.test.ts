@@ -30,12 +30,13 @@ import { parseRepairReason } from '../../src/domain/repairMessage';
 import { buildTimeline } from '../../src/domain/repairTimeline';
 import { shellQuote } from '../../src/domain/shellQuote';
 import { buildSupportReport } from '../../src/domain/supportReport';
-import { GuidanceRenderer, type GuidanceStrings } from '../../src/guidance/guidanceRenderer';
+import { GuidanceRenderer } from '../../src/guidance/guidanceRenderer';
 import { shortName, text as chartText } from '../../src/historyPanel/historyChart';
 import { buildHistoryData, DAY_MS, type HistoryInput } from '../../src/historyPanel/historyData';
 import { historyUpdate, renderHistoryPage } from '../../src/historyPanel/historyRenderer';
 import { HOSTILE_CORPUS, loneSurrogateIndex, markersOf, unsafeCharactersIn, type HostileString } from '../fixtures/hostile/hostileCorpus';
 import { liveMarkdownIn, liveMarkupIn } from '../fixtures/hostile/liveMarkup';
+import { englishGuidanceStrings } from './guidanceFixtures';
 
 const REPO_ROOT = path.resolve(__dirname, '../../..');
 const ORIGIN = 'https://webview.test';
@@ -287,8 +288,7 @@ describe('hostile input', function () {
   });
 
   describe('webview pages', () => {
-    const strings = guidanceStrings();
-    const renderer = new GuidanceRenderer(strings);
+    const renderer = new GuidanceRenderer(englishGuidanceStrings);
     const builtin = new Catalog([]);
 
     it('a runbook whose front matter and body are hostile renders inert', () => {
@@ -498,34 +498,3 @@ ${h}
   return fallback.entry;
 }
 
-function guidanceStrings(): GuidanceStrings {
-  return {
-    indexTitle: 'AKS auto-repair guidance',
-    kindLabels: { code: 'error code', reason: 'event reason', topic: 'guide' },
-    kindHeadings: { code: 'Error codes', reason: 'Event reasons', topic: 'Guides' },
-    yourCatalog: 'your catalog',
-    firstStepLabel: 'First step',
-    firstStep: 'First step:',
-    related: 'Related',
-    documentation: 'Documentation',
-    fromUserCatalog: 'From your catalog: {0}',
-    fromBuiltinCatalog: 'From the built-in catalog.',
-    contextLabel: 'Where this was seen',
-    codeNotInCatalog: 'The code {0} is not in the catalog.',
-    seenOnNode: 'Node {0}',
-    seenWithReason: 'event {0}',
-    seenAt: 'last seen {0} UTC',
-    seenTimes: 'seen {0} times over {1} days',
-    navigationLabel: 'Guidance navigation',
-    back: 'Back',
-    backTitle: 'Back (Alt+Left)',
-    allEntries: 'All entries',
-    copy: 'Copy',
-    copied: 'Copied',
-    copyLabel: 'Copy to clipboard',
-    inertLink: 'Not opened from the panel: {0}',
-    image: '[image: {0}]',
-    manageTrust: 'Manage Workspace Trust',
-    azureError: 'Azure error:',
-  };
-}

@@ -11,6 +11,7 @@ import { RepairHistoryService as HistoryServiceClass } from '../../src/repairHis
 import { ClusterSession } from '../../src/session/clusterSession';
 import { ClusterTreeProvider } from '../../src/tree/clusterTreeProvider';
 import type { TreeNode } from '../../src/tree/treeNodes';
+import { MemoryMemento } from './memoryMemento';
 import { until } from './waitFor';
 
 const EXTENSION_ID = 'aks-node-repair.aks-node-repair';
@@ -19,13 +20,6 @@ const DAY = 86_400_000;
 interface Tree {
   getChildren(element?: TreeNode): TreeNode[];
   getTreeItem(element: TreeNode): vscode.TreeItem;
-}
-
-class MemoryMemento implements vscode.Memento {
-  private readonly values = new Map<string, unknown>();
-  keys(): readonly string[] { return [...this.values.keys()]; }
-  get<T>(key: string, fallback?: T): T { return (this.values.has(key) ? this.values.get(key) : fallback) as T; }
-  async update(key: string, value: unknown): Promise<void> { this.values.set(key, value); }
 }
 
 const label = (item: vscode.TreeItem) => (typeof item.label === 'string' ? item.label : item.label?.label ?? '');

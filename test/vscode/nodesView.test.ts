@@ -9,15 +9,8 @@ import { SIMULATED_CONTEXT, SIMULATED_NODES, startSimulatedCluster, type Simulat
 import { RepairNotifier } from '../../src/notifications/repairNotifier';
 import { ClusterSession } from '../../src/session/clusterSession';
 import type { TreeNode } from '../../src/tree/treeNodes';
+import { MemoryMemento } from './memoryMemento';
 import { until } from './waitFor';
-
-/** globalState for a second session in the test. */
-class MemoryMemento implements vscode.Memento {
-  private readonly values = new Map<string, unknown>();
-  keys(): readonly string[] { return [...this.values.keys()]; }
-  get<T>(key: string, fallback?: T): T { return (this.values.has(key) ? this.values.get(key) : fallback) as T; }
-  async update(key: string, value: unknown): Promise<void> { this.values.set(key, value); }
-}
 
 const EXTENSION_ID = 'aks-node-repair.aks-node-repair';
 

@@ -12,15 +12,8 @@ import { AzureSession } from '../../src/session/azureSession';
 import { ClusterSession } from '../../src/session/clusterSession';
 import { ClusterTreeProvider } from '../../src/tree/clusterTreeProvider';
 import type { MessageNode } from '../../src/tree/treeNodes';
+import { MemoryMemento } from './memoryMemento';
 import { until } from './waitFor';
-
-/** globalState for the test's own session. */
-class MemoryMemento implements vscode.Memento {
-  private readonly values = new Map<string, unknown>();
-  keys(): readonly string[] { return [...this.values.keys()]; }
-  get<T>(key: string, fallback?: T): T { return (this.values.has(key) ? this.values.get(key) : fallback) as T; }
-  async update(key: string, value: unknown): Promise<void> { this.values.set(key, value); }
-}
 
 const EXTENSION_ID = 'aks-node-repair.aks-node-repair';
 const HOUR_AND_FIVE = 65 * 60_000;

@@ -1,0 +1,32 @@
+import type { GuidanceStrings } from '../../src/guidance/guidanceRenderer';
+
+/** What the guidance panel hands the renderer when VS Code runs in English (guidancePanel.ts). */
+export const englishGuidanceStrings: GuidanceStrings = {
+  indexTitle: 'AKS auto-repair guidance',
+  kindLabels: { code: 'error code', reason: 'event reason', topic: 'guide' },
+  kindHeadings: { code: 'Error codes', reason: 'Event reasons', topic: 'Guides' },
+  yourCatalog: 'your catalog',
+  firstStepLabel: 'First step',
+  firstStep: 'First step:',
+  related: 'Related',
+  documentation: 'Documentation',
+  fromUserCatalog: 'From your catalog: {0}',
+  fromBuiltinCatalog: 'From the built-in AKS Node Auto-Repair catalog.',
+  contextLabel: 'Where this was seen',
+  codeNotInCatalog: 'The code {0} is not in the catalog.',
+  seenOnNode: 'Node {0}',
+  seenWithReason: 'event {0}',
+  seenAt: 'last seen {0} UTC',
+  seenTimes: 'seen {0} times over {1} days',
+  navigationLabel: 'Guidance navigation',
+  back: 'Back',
+  backTitle: 'Back (Alt+Left)',
+  allEntries: 'All entries',
+  copy: 'Copy',
+  copied: 'Copied',
+  copyLabel: 'Copy to clipboard',
+  inertLink: 'Not opened from the panel: {0}',
+  image: '[image: {0}]',
+  manageTrust: 'Manage Workspace Trust',
+  azureError: 'Azure error:',
+};
