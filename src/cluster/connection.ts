@@ -26,6 +26,9 @@ import { EVENTS, NODES } from './resources';
 import { MalformedWatchLine } from './watchStream';
 import { WakeDetector, type WakeGap } from './wakeDetector';
 
+/** The longest wait before asking a server that did not answer again (see backoffFor). */
+const UNREACHABLE_MAX_MS = 5_000;
+
 interface Settings {
   readonly initialMs: number;
   readonly maxMs: number;
@@ -214,12 +217,23 @@ export class LiveClusterConnection implements ClusterConnection {
       }
       const classified = this.classify(failure, l10n.t('watching the cluster'));
       this.attempt++;
-      const delayMs = backoffDelay(this.attempt, classified.retryAfterMs, this.settings);
+      const delayMs = backoffDelay(this.attempt, classified.retryAfterMs, this.backoffFor(classified.problem.kind));
       this.logProblem('warn', classified.problem);
       this.log.warn(`Retrying in ${(delayMs / 1000).toFixed(1)} s (attempt ${this.attempt}), then relisting`);
       this.setState({ kind: 'reconnecting', attempt: this.attempt, retryAt: this.settings.now() + delayMs, problem: classified.problem });
       await sleep(delayMs, wait.signal);
     }
+  }
+
+  /**
+   * A server that does not answer at all (restarting, VPN down) costs nothing to ask again, and the
+   * operator wants the view back within seconds of it returning: its waits stop growing at
+   * UNREACHABLE_MAX_MS. A server that answers with errors (5xx, 429) is backed off to the full maximum.
+   */
+  private backoffFor(kind: string): { initialMs: number; maxMs: number } {
+    return kind === 'unreachable'
+      ? { initialMs: this.settings.initialMs, maxMs: Math.min(this.settings.maxMs, UNREACHABLE_MAX_MS) }
+      : this.settings;
   }
 
   /** One connected period: list everything, then watch until something fails. Always ends by throwing. */

@@ -11,7 +11,8 @@ export interface Clock {
 }
 
 const realClock: Clock = {
-  now: () => Date.now(),
+  // Monotonic: a wall clock stepped by NTP would shorten (or stretch) the interval.
+  now: () => performance.now(),
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
 };
@@ -48,12 +49,18 @@ export class RefreshCoalescer {
     if (this.timer !== undefined) {
       this.clock.clearTimeout(this.timer);
     }
-    this.run();
+    this.run(true);
   }
 
-  private run(): void {
+  private run(now = false): void {
     this.timer = undefined;
     if (!this.pending) {
+      return;
+    }
+    // Timers may fire a little early: never closer than the interval to the last flush.
+    const early = this.minIntervalMs - (this.clock.now() - this.lastFlush);
+    if (!now && early > 0) {
+      this.timer = this.clock.setTimeout(() => this.run(), early);
       return;
     }
     this.pending = false;

@@ -332,19 +332,23 @@ async function main(): Promise<void> {
   let phase = 'churn';
   const stalls: { atMin: number; ms: number; phase: string }[] = [];
   let lastProbe = nowMs();
+  /** When the soak's last forced collection ended, and how long it took: a synchronous stall no probe tick sees as a phase. */
+  let lastGc = { at: 0, ms: 0 };
   const probe = setInterval(() => {
     const t = nowMs();
     const late = t - lastProbe - 100;
+    const gcInside = lastGc.at > lastProbe && lastGc.at <= t;
     lastProbe = t;
     if (late > 200) {
-      stalls.push({ atMin: at(), ms: late, phase });
+      stalls.push({ atMin: at(), ms: late, phase: gcInside ? `soak: forced GC (${lastGc.ms.toFixed(0)} ms of it)` : phase });
       stalls.sort((a, b) => b.ms - a.ms);
       stalls.length = Math.min(stalls.length, 15);
     }
   }, 100);
   const memoryRow = (): void => {
-    phase = 'soak: forced GC';
+    const gcStart = nowMs();
     gc();
+    lastGc = { at: nowMs(), ms: nowMs() - gcStart };
     const m = process.memoryUsage();
     memory.push({
       atMin: at(), heapUsed: m.heapUsed, rss: m.rss, peakHeap: Math.max(peakHeap, m.heapUsed), peakRss: Math.max(peakRss, m.rss),
@@ -352,7 +356,6 @@ async function main(): Promise<void> {
     });
     peakHeap = 0;
     peakRss = 0;
-    phase = 'churn';
     log(`memory: heap ${(m.heapUsed / 2 ** 20).toFixed(1)} MB, RSS ${(m.rss / 2 ** 20).toFixed(1)} MB, ${modelEventCount(model)} events in the model, history ${((store?.stats().bytes ?? 0) / 2 ** 20).toFixed(1)} MB`);
   };
   memoryRow();
@@ -562,7 +565,7 @@ async function main(): Promise<void> {
     memory, restarts, rotations, malformedSent, hang, azureRounds,
     final: { ...final, heapWithoutHistory, counters, errorKeys: errorKeys.size, errorsMissing, missingSample, historyEvents, duplicateKeys, duplicateRows, duplicateSample, historyStats },
     refresh: { flushes, modelChanges, minFlushGap, maxFlushesPerSecond, seconds: (nowMs() - start) / 1000 },
-    stalls,
+    stalls, stallsNameForcedGc: true,
     lag: { p50: lag.percentile(50) / 1e6, p99: lag.percentile(99) / 1e6, max: lag.max / 1e6 },
     connection: { stateCounts, failedStates, logCounts: logger.counts, recentWarnings: logger.recent.slice(-15) },
     restartPercentiles: {

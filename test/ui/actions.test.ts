@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { aksNodeName } from '../standin/fixtures';
 import { SIMULATED_CONTEXT, startSimulatedCluster, type SimulatedCluster } from '../standin/simulatedCluster';
-import { Workbench } from './workbench';
+import { screenshotFailures, Workbench } from './workbench';
 
 /**
  * As an operator: right-click a node, cordon it through the confirmation and see
@@ -27,11 +27,7 @@ describe('ui: node actions, as an operator uses them', () => {
     cluster.server.addDisruptionBudget({ namespace: 'shop', name: 'web-pdb', matchLabels: { app: 'web' }, refusals: 3 });
     wb = await Workbench.open({ env: { KUBECONFIG: cluster.kubeconfigPath } });
   });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      await wb?.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => undefined);
-    }
-  });
+  screenshotFailures(() => wb);
   after(async () => {
     await wb?.close();
     await cluster?.stop();

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { Workbench } from './workbench';
+import { screenshotFailures, Workbench } from './workbench';
 
 /** Short lines, so every code is on screen without scrolling sideways. */
 const LOG = [
@@ -15,11 +15,7 @@ describe('ui: guidance for auto-repair codes, as a person uses it', () => {
   before(async () => {
     wb = await Workbench.open({ files: { 'repair-events.log': LOG } });
   });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      await wb?.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => undefined);
-    }
-  });
+  screenshotFailures(() => wb);
   after(async () => { await wb?.close(); });
 
   it('shows a tooltip when hovering a code in a log', async () => {

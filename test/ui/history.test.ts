@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { SIMULATED_CONTEXT, SIMULATED_NODES, startSimulatedCluster, type SimulatedCluster } from '../standin/simulatedCluster';
-import { Workbench } from './workbench';
+import { screenshotFailures, Workbench } from './workbench';
 
 /**
  * As an operator: open "Show Repair History" from the Nodes view's title bar, read the chart and
@@ -21,11 +21,7 @@ describe('ui: repair history and support report, as an operator uses them', () =
     cluster = await startSimulatedCluster({ kubeconfigPath: path.join(dir, 'kubeconfig') });
     wb = await Workbench.open({ env: { KUBECONFIG: cluster.kubeconfigPath } });
   });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      await wb?.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => undefined);
-    }
-  });
+  screenshotFailures(() => wb);
   after(async () => {
     await wb?.close();
     await cluster?.stop();

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { Workbench } from './workbench';
+import { screenshotFailures, Workbench } from './workbench';
 
 /** What a hostile repository would like the panel to say about a real auto-repair code. */
 const HOSTILE_RUNBOOK = [
@@ -40,11 +40,7 @@ describe('ui: an untrusted workspace cannot replace the guidance', () => {
       },
     });
   });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      await wb?.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => undefined);
-    }
-  });
+  screenshotFailures(() => wb);
   after(async () => { await wb?.close(); });
 
   it('shows the built-in entry and says why the workspace catalog folder is ignored', async () => {

@@ -27,7 +27,33 @@ class ManualClock implements Clock {
   }
 }
 
+/** A clock whose timers fire `earlyMs` before they are due, as real timers sometimes do. */
+class EarlyClock extends ManualClock {
+  constructor(private readonly earlyMs: number) {
+    super();
+  }
+  override setTimeout(fn: () => void, ms: number): unknown {
+    // Never earlier than 1 ms from now: a real timer always lets time pass.
+    return super.setTimeout(fn, Math.max(1, ms - this.earlyMs));
+  }
+}
+
 describe('RefreshCoalescer', () => {
+  it('keeps the interval when its timer fires early', () => {
+    const clock = new EarlyClock(6);
+    const batches: number[] = [];
+    const c = new RefreshCoalescer(() => batches.push(clock.now()), 250, 30, clock);
+    for (let i = 0; i < 5_000; i++) {
+      c.push();
+      clock.advance(1);
+    }
+    clock.advance(1000);
+    assert.ok(batches.length >= 15, `${batches.length} refreshes in 5 s`);
+    for (let i = 1; i < batches.length; i++) {
+      assert.ok(batches[i] - batches[i - 1] >= 250, `refreshes ${i - 1} and ${i} are ${batches[i] - batches[i - 1]} ms apart`);
+    }
+  });
+
   it('batches a burst into one refresh', () => {
     const clock = new ManualClock();
     const batches: number[] = [];
