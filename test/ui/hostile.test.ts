@@ -219,7 +219,15 @@ describe('ui: hostile cluster, Azure and runbook text stays text', function () {
   it('creates the support report for the hostile node', async () => {
     const page = wb!.page;
     await page.mouse.move(1000, 800);
-    await wb!.contextMenu(row(HOSTILE_NODE), 'Create Support Report');
+    // From the palette, which asks which node: the hostile pool's rows keep changing (live events),
+    // and a right-click can land on the row that just moved under the pointer (history.test.ts
+    // covers the context menu).
+    await wb!.runCommand('AKS: Create Support Report');
+    const input = page.locator('.quick-input-widget input');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: HOSTILE_NODE }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await input.fill(HOSTILE_NODE);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: HOSTILE_NODE }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await page.keyboard.press('Enter');
     await page.locator('.tab.active', { hasText: /Untitled/ }).first().waitFor({ state: 'visible', timeout: 20_000 });
     await page.locator('.monaco-editor .view-lines').first().getByText('AKS node auto-repair report for').first().waitFor({ state: 'visible', timeout: 15_000 });
     await inspect('support report', false);
