@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import * as l10n from '@vscode/l10n';
 import { load as loadYaml } from 'js-yaml';
 
+import { singleLine } from '../domain/format';
 import { expandHome } from '../domain/homePath';
 import { settingId, Settings } from '../ids';
 import { CliCommands } from './cliCommands';
@@ -258,6 +259,13 @@ function invalid(file: string, message: string, detail?: string): { ok: false; p
   });
 }
 
+/**
+ * Every kubeconfig problem goes through here: its texts quote names and paths from the file, which
+ * may hold line breaks, bidi overrides or terminal escapes; they are shown and logged on one line.
+ */
 function fail(problem: ConnectionProblem): { ok: false; problem: ConnectionProblem } {
-  return { ok: false, problem };
+  return {
+    ok: false,
+    problem: { ...problem, message: singleLine(problem.message), nextStep: singleLine(problem.nextStep) },
+  };
 }

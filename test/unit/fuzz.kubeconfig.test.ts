@@ -53,6 +53,13 @@ describe('fuzz: kubeconfig', function () {
     }), { numRuns: 400 });
   });
 
+  it('quotes a name from the file without its bidi override (a counterexample fast-check found)', () => {
+    const r = resolve('current-context: aks-node\u202Egnp.exe');
+    assert.ok(!r.ok);
+    assertReadable(r.problem);
+    assert.match(r.problem.message, /aks-node gnp\.exe/);
+  });
+
   it('answers a well-formed kubeconfig with hostile names and values', () => {
     const name = fc.oneof(hostileText([], 6).filter((s) => s.length > 0), fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty'));
     fc.assert(fc.property(name, name, name, hostileText(), (ctx, cluster, user, server) => {
