@@ -207,18 +207,10 @@ export class DrainRun {
           (client, signal) => client.evictPod(pod, this.options.gracePeriodSeconds, signal), this.stop.signal), this.stop.signal);
         state.accepted = true;
       } catch (err) {
-        if (this.halted) {
+        if (this.ended(err, state, doing, Permission.evictPod)) {
           return;
         }
         const status = httpStatus(err);
-        if (status === 404) {
-          this.gone(state);
-          return;
-        }
-        if (status === 401 || status === 403 || this.host.notSent(err)) {
-          this.halt('fatal', this.host.problem(err, doing, Permission.evictPod));
-          return;
-        }
         // 409: the uid precondition failed, so the name is another pod's now (ours is gone); that one is left alone.
         if (status === 409 && await this.replaced(state)) {
           this.host.log.info(`Pod ${name} was replaced by a new pod of the same name before its eviction; the new pod is left alone`);
@@ -267,21 +259,32 @@ export class DrainRun {
           return;
         }
       } catch (err) {
-        if (this.halted) {
-          return;
-        }
-        const status = httpStatus(err);
-        if (status === 404) {
-          this.gone(state);
-          return;
-        }
-        if (status === 401 || status === 403 || this.host.notSent(err)) {
-          this.halt('fatal', this.host.problem(err, doing, Permission.getPod));
+        if (this.ended(err, state, doing, Permission.getPod)) {
           return;
         }
         this.host.log.debug(`Checking whether ${key(pod)} is gone failed; trying again: ${redact(String(err), this.host.secrets).slice(0, 300)}`);
       }
     }
+  }
+
+  /**
+   * Whether a failed call about the pod ends its work: the drain halted meanwhile, the pod is gone
+   * (404), or the call was refused or never sent (401, 403, the connection), which halts the drain.
+   */
+  private ended(err: unknown, state: PodState, doing: string, permission: Permission): boolean {
+    if (this.halted) {
+      return true;
+    }
+    const status = httpStatus(err);
+    if (status === 404) {
+      this.gone(state);
+      return true;
+    }
+    if (status === 401 || status === 403 || this.host.notSent(err)) {
+      this.halt('fatal', this.host.problem(err, doing, permission));
+      return true;
+    }
+    return false;
   }
 
   /** Whether the pod of the plan is no longer under its name (404, or a pod with another uid). */
