@@ -21,9 +21,16 @@ describe('ui: Diagnose Node in Azure, as an operator uses it', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-repair-ui-azure-'));
     cluster = await startSimulatedCluster({ kubeconfigPath: path.join(dir, 'kubeconfig') });
     arm = await startControlledArmStandIn();
+    // Container Insights answers from the stand-in, with only Warning events collected, so its read
+    // ends in one known row under the cluster: the last change the tree makes after connecting.
+    arm.logAnalytics.workspaces.forEach((w) => { w.errorsOnly = true; });
     wb = await Workbench.open({
       env: { KUBECONFIG: cluster.kubeconfigPath, ...arm.env },
-      settings: { 'aksNodeRepair.azure.resourceManagerEndpoint': arm.standin.url, 'aksNodeRepair.azure.credential': 'azureCli' },
+      settings: {
+        'aksNodeRepair.azure.resourceManagerEndpoint': arm.standin.url,
+        'aksNodeRepair.azure.logAnalyticsEndpoint': arm.logAnalytics.url,
+        'aksNodeRepair.azure.credential': 'azureCli',
+      },
     });
   });
   screenshotFailures(() => wb);
@@ -42,6 +49,11 @@ describe('ui: Diagnose Node in Azure, as an operator uses it', () => {
     await wb!.widenSideBar(560);
     const nodeRow = row(node);
     await nodeRow.waitFor({ state: 'visible', timeout: 30_000 });
+    // Right-click once the tree has settled: a row the live tree is replacing loses its element, and
+    // the command then asks which node instead.
+    await wb!.page.locator('.pane-body .monaco-list-row', { hasText: /Container Insights: \d+ error events/ }).first()
+      .waitFor({ state: 'visible', timeout: 30_000 });
+    await wb!.page.waitForTimeout(500);
     await page.mouse.move(1000, 800);
     await wb!.contextMenu(nodeRow, 'Diagnose Node in Azure');
 
