@@ -6,6 +6,7 @@
 
 import * as fs from 'node:fs/promises';
 import { encodeLine, FORMAT_VERSION } from './historyCodec';
+import type { ReadinessTransition } from '../domain/history';
 import { eventTime, type HistoryLine, type HistoryState } from './historyRecords';
 
 /** Records encoded per slice (between two yields to the event loop) and per write. */
@@ -77,8 +78,8 @@ async function encodeAll(state: HistoryState): Promise<Entry[]> {
   for (const e of state.events.values()) {
     entries.push({ kind: 'e', key: e.key, at: eventTime(e), line: { t: 'e', e }, ref: e, text: '', dropped: false });
   }
-  for (const [key, r] of state.transitions) {
-    entries.push({ kind: 'r', key, at: r.at, line: { t: 'r', r }, ref: r, text: '', dropped: false });
+  for (const r of state.allTransitions()) {
+    entries.push({ kind: 'r', key: '', at: r.at, line: { t: 'r', r }, ref: r, text: '', dropped: false });
   }
   for (let i = 0; i < entries.length; i++) {
     entries[i].text = encodeLine(entries[i].line);
@@ -110,7 +111,7 @@ function enforceBound(entries: Entry[], state: HistoryState, options: Compaction
     if (e.kind === 'e' && state.events.get(e.key) === e.ref) {
       state.removeEvent(e.key);
     } else if (e.kind === 'r') {
-      state.removeTransition(e.key);
+      state.removeTransition(e.ref as ReadinessTransition);
     }
   }
   return dropped;

@@ -8,6 +8,7 @@
 import type { ReadinessTransition, RecordedEvent, RecordedNode } from '../domain/history';
 import type { Mutable } from '../domain/mutable';
 import { compareEvents } from '../domain/repairEvent';
+import { StringPool, type Intern } from '../domain/intern';
 
 export type HistoryLine =
   | { readonly t: 'h'; readonly v: number; readonly cluster: string; readonly created: number }
@@ -15,14 +16,21 @@ export type HistoryLine =
   | { readonly t: 'r'; readonly r: ReadinessTransition }
   | { readonly t: 'n'; readonly n: RecordedNode };
 
-/** The cluster's state as folded from its lines. */
+/**
+ * The cluster's state as folded from its lines. It is held for the whole retention period, so it
+ * is kept compact: the strings that repeat across records (node names, reasons, codes, messages,
+ * sources) are held once each, whether a record came from the model or from a line of the file
+ * (JSON.parse gives every line its own copies), and a transition is found by its node and a number.
+ */
 export class HistoryState {
   readonly events = new Map<string, RecordedEvent>();
   /** node → event key → event, for per-node reads. */
   private readonly eventsByNode = new Map<string, Map<string, RecordedEvent>>();
-  readonly transitions = new Map<string, ReadinessTransition>();
-  private readonly transitionsByNode = new Map<string, Map<string, ReadinessTransition>>();
+  /** node → transition slot (its time and status, see `slotOf`) → transition. */
+  private readonly transitionsByNode = new Map<string, Map<TransitionSlot, ReadinessTransition>>();
+  private transitionCount = 0;
   readonly nodes = new Map<string, RecordedNode>();
+  private readonly intern: Intern = new StringPool().intern;
   /** Per node, sorted views built on first read after a change. */
   private readonly sortedEvents = new Map<string, readonly RecordedEvent[]>();
   private readonly sortedTransitions = new Map<string, readonly ReadinessTransition[]>();
@@ -30,7 +38,18 @@ export class HistoryState {
   generation = 0;
 
   get recordCount(): number {
-    return this.events.size + this.transitions.size + this.nodes.size;
+    return this.events.size + this.transitionCount + this.nodes.size;
+  }
+
+  get transitionsHeld(): number {
+    return this.transitionCount;
+  }
+
+  /** Every transition held, in no particular order. */
+  *allTransitions(): IterableIterator<ReadinessTransition> {
+    for (const byNode of this.transitionsByNode.values()) {
+      yield* byNode.values();
+    }
   }
 
   /** Applies one line; true when the state changed. */
@@ -43,7 +62,8 @@ export class HistoryState {
     }
   }
 
-  upsertEvent(event: RecordedEvent): boolean {
+  upsertEvent(seen: RecordedEvent): boolean {
+    const event = internEvent(seen, this.intern);
     const old = this.events.get(event.key);
     const next = old ? mergeRecorded(old, event) : event;
     if (old === next) {
@@ -59,13 +79,15 @@ export class HistoryState {
     return true;
   }
 
-  addTransition(t: ReadinessTransition): boolean {
-    const key = transitionKey(t);
-    if (this.transitions.has(key)) {
+  addTransition(seen: ReadinessTransition): boolean {
+    const slot = slotOf(seen);
+    const byNode = this.transitionsByNode.get(seen.node);
+    if (byNode?.has(slot)) {
       return false;
     }
-    this.transitions.set(key, t);
-    mapOf(this.transitionsByNode, t.node).set(key, t);
+    const t = internTransition(seen, this.intern);
+    (byNode ?? mapOf(this.transitionsByNode, t.node)).set(slot, t);
+    this.transitionCount++;
     this.sortedTransitions.delete(t.node);
     this.generation++;
     return true;
@@ -97,18 +119,16 @@ export class HistoryState {
     this.generation++;
   }
 
-  removeTransition(key: string): void {
-    const old = this.transitions.get(key);
-    if (!old) {
+  removeTransition(t: ReadinessTransition): void {
+    const byNode = this.transitionsByNode.get(t.node);
+    if (!byNode?.delete(slotOf(t))) {
       return;
     }
-    this.transitions.delete(key);
-    const byNode = this.transitionsByNode.get(old.node);
-    byNode?.delete(key);
-    if (byNode?.size === 0) {
-      this.transitionsByNode.delete(old.node);
+    this.transitionCount--;
+    if (byNode.size === 0) {
+      this.transitionsByNode.delete(t.node);
     }
-    this.sortedTransitions.delete(old.node);
+    this.sortedTransitions.delete(t.node);
     this.generation++;
   }
 
@@ -166,9 +186,9 @@ export class HistoryState {
         dropped++;
       }
     }
-    for (const [key, t] of [...this.transitions]) {
+    for (const t of [...this.allTransitions()]) {
       if (t.at < cutoff) {
-        this.removeTransition(key);
+        this.removeTransition(t);
         dropped++;
       }
     }
@@ -185,8 +205,8 @@ export class HistoryState {
   clear(): void {
     this.events.clear();
     this.eventsByNode.clear();
-    this.transitions.clear();
     this.transitionsByNode.clear();
+    this.transitionCount = 0;
     this.nodes.clear();
     this.sortedEvents.clear();
     this.sortedTransitions.clear();
@@ -196,7 +216,7 @@ export class HistoryState {
 
 const EMPTY: readonly never[] = Object.freeze([]);
 
-function mapOf<V>(map: Map<string, Map<string, V>>, key: string): Map<string, V> {
+function mapOf<K, V>(map: Map<string, Map<K, V>>, key: string): Map<K, V> {
   let inner = map.get(key);
   if (!inner) {
     inner = new Map();
@@ -210,8 +230,43 @@ export function eventTime(e: RecordedEvent): number {
   return e.lastSeen ?? e.firstSeen ?? e.recordedAt;
 }
 
-export function transitionKey(t: ReadinessTransition): string {
-  return `${t.node}\n${t.at}\n${t.ready}`;
+/** A transition's identity within its node: its time and status as one number, when they fit one. */
+type TransitionSlot = number | string;
+const STATUS_INDEX: Readonly<Record<string, number>> = { True: 1, False: 2, Unknown: 3 };
+
+function slotOf(t: ReadinessTransition): TransitionSlot {
+  const status = STATUS_INDEX[t.ready];
+  return status !== undefined && Number.isSafeInteger(t.at) && Math.abs(t.at) < 2 ** 50 ? t.at * 4 + status : `${t.at}\n${t.ready}`;
+}
+
+/** The event with its repeated strings taken from the pool (the key and the numbers are its own). */
+function internEvent(e: RecordedEvent, intern: Intern): RecordedEvent {
+  const out: Mutable<RecordedEvent> = { ...e, node: intern(e.node), reason: intern(e.reason), message: intern(e.message), origin: intern(e.origin) as RecordedEvent['origin'] };
+  out.format = intern(e.format) as RecordedEvent['format'];
+  if (e.code !== undefined) {
+    out.code = intern(e.code);
+  }
+  if (e.action !== undefined) {
+    out.action = intern(e.action) as RecordedEvent['action'];
+  }
+  if (e.phase !== undefined) {
+    out.phase = intern(e.phase) as RecordedEvent['phase'];
+  }
+  if (e.azureMessage !== undefined) {
+    out.azureMessage = intern(e.azureMessage);
+  }
+  if (e.type !== undefined) {
+    out.type = intern(e.type);
+  }
+  if (e.source !== undefined) {
+    out.source = intern(e.source);
+  }
+  return out;
+}
+
+function internTransition(t: ReadinessTransition, intern: Intern): ReadinessTransition {
+  const ready = intern(t.ready) as ReadinessTransition['ready'];
+  return t.reason !== undefined ? { node: intern(t.node), ready, at: t.at, reason: intern(t.reason) } : { node: intern(t.node), ready, at: t.at };
 }
 
 /** The same event seen again: the newest count and last seen, the newer line's other fields. */
