@@ -9,7 +9,7 @@
  *
  * Usage: node --expose-gc out/test/soak/soak.js OUT.json [--minutes N] [--fast]
  */
-import { ChildProcess, fork } from 'node:child_process';
+import { ChildProcess, execFile, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -121,6 +121,11 @@ interface MemoryRow {
   modelEvents: number;
   historyBytes: number;
   historyRecords: number;
+  /**
+   * The heap the history's records take, measured in a second process that opens a copy of the
+   * history file (historyShare.ts); undefined when that failed.
+   */
+  historyHeap?: number;
 }
 
 interface RestartRecord {
@@ -200,6 +205,32 @@ const AZURE_FAULTS: { name: string; expect: AzureRound['expect']; arm?: WireArmF
   { name: 'ARM 500 on Resource Health, every try', expect: 'section-error', arm: { path: { source: 'Microsoft\\.ResourceHealth', flags: 'i' }, kind: 'status', status: 500 } },
 ];
 
+/**
+ * The heap the history's records take now: its file copied (the lock file left out, so the copy
+ * opens as the only window) and opened by historyShare.js in a process of its own.
+ */
+async function historyShare(folder: string, cluster: string): Promise<{ bytes: number; records: number } | undefined> {
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-repair-soak-share-'));
+  try {
+    await fs.promises.mkdir(path.join(copy, 'history'));
+    for (const name of await fs.promises.readdir(folder)) {
+      if (name.endsWith('.jsonl')) {
+        await fs.promises.copyFile(path.join(folder, name), path.join(copy, 'history', name));
+      }
+    }
+    const out = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, ['--expose-gc', path.join(__dirname, 'historyShare.js'), path.join(copy, 'history'), cluster],
+        { timeout: 120_000, maxBuffer: 1 << 20 }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+    });
+    return JSON.parse(out) as { bytes: number; records: number };
+  } catch (err) {
+    log(`the history's heap could not be measured: ${String(err)}`);
+    return undefined;
+  } finally {
+    fs.rmSync(copy, { recursive: true, force: true });
+  }
+}
+
 // ---------------------------------------------------------------- main
 
 async function main(): Promise<void> {
@@ -242,7 +273,8 @@ async function main(): Promise<void> {
   // The extension's pieces on one model: the connection, the history recorder, the tree's coalescer.
   const model = new ClusterModel();
   const logger = quietLogger();
-  let store: HistoryStore | undefined = await HistoryStore.open({ folder: path.join(work, 'history'), cluster: `soak\nhttps://127.0.0.1:${port}`, retentionDays: 30 });
+  const historyCluster = `soak\nhttps://127.0.0.1:${port}`;
+  let store: HistoryStore | undefined = await HistoryStore.open({ folder: path.join(work, 'history'), cluster: historyCluster, retentionDays: 30 });
   let recorder: HistoryRecorder | undefined = new HistoryRecorder(model, store);
   let flushes = 0;
   let lastFlush = -Infinity;
@@ -345,6 +377,7 @@ async function main(): Promise<void> {
       stalls.length = Math.min(stalls.length, 15);
     }
   }, 100);
+  const shares: Promise<void>[] = [];
   const memoryRow = (): void => {
     const gcStart = nowMs();
     gc();
@@ -356,6 +389,11 @@ async function main(): Promise<void> {
     });
     peakHeap = 0;
     peakRss = 0;
+    const row = memory[memory.length - 1];
+    shares.push(historyShare(path.join(work, 'history'), historyCluster).then((share) => {
+      row.historyHeap = share?.bytes;
+      log(`memory at minute ${row.atMin.toFixed(1)}: the history's ${share?.records ?? '?'} records take ${share ? (share.bytes / 2 ** 20).toFixed(1) : '?'} MB of heap`);
+    }));
     log(`memory: heap ${(m.heapUsed / 2 ** 20).toFixed(1)} MB, RSS ${(m.rss / 2 ** 20).toFixed(1)} MB, ${modelEventCount(model)} events in the model, history ${((store?.stats().bytes ?? 0) / 2 ** 20).toFixed(1)} MB`);
   };
   memoryRow();
@@ -507,6 +545,7 @@ async function main(): Promise<void> {
   memoryRow();
   log(`final: model ${final.equal ? 'equal to' : 'DIFFERENT from'} the server after ${final.ms.toFixed(0)} ms ${JSON.stringify(final.diff)}`);
 
+  await Promise.all(shares);
   modelSub.dispose();
   coalescer.dispose();
   recorder.dispose();
