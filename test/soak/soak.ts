@@ -15,6 +15,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import * as v8 from 'node:v8';
 
 import type { AzureBackend, AzureSettings } from '../../src/azure/azureTypes';
 import type { ClusterBackend, ConnectionState, Logger } from '../../src/cluster/clusterTypes';
@@ -59,6 +60,9 @@ const IDLE_MS = fast ? 20_000 : 300 * 1000 + 30_000;
 
 const random = seededRandom(2026);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** AKS_REPAIR_SOAK_SNAPSHOTS=<folder>: a heap snapshot with each memory row (an investigation run). */
+const SNAPSHOTS = process.env.AKS_REPAIR_SOAK_SNAPSHOTS;
+
 const log = (line: string): void => {
   process.stderr.write(`[soak ${((nowMs() - T0) / 1000).toFixed(0).padStart(5)} s] ${line}\n`);
 };
@@ -317,14 +321,17 @@ async function main(): Promise<void> {
   connection.start();
 
   const serverState = (): Promise<ServerState> => standin.request<ServerState>({ type: 'state' }, 'state');
-  /** Waits until the model equals the server's (static: churn paused) state. */
+  /**
+   * Waits until the model equals the server's state. Churn is paused, but events still expire on
+   * the server (the TTL runs on, as in a cluster): the state is read again for every comparison,
+   * so the model is compared with what the server holds now, not with what it held when the wait began.
+   */
   const waitEqual = async (timeoutMs: number): Promise<{ ms: number; equal: boolean; diff: StateDiff }> => {
-    const server = await serverState();
     const t = nowMs();
-    let diff = compareWithServer(model.snapshot(), server);
+    let diff = compareWithServer(model.snapshot(), await serverState());
     while (!isEqualState(diff) && nowMs() - t < timeoutMs) {
       await sleep(100);
-      diff = compareWithServer(model.snapshot(), server);
+      diff = compareWithServer(model.snapshot(), await serverState());
     }
     return { ms: nowMs() - t, equal: isEqualState(diff), diff };
   };
@@ -390,6 +397,12 @@ async function main(): Promise<void> {
     peakHeap = 0;
     peakRss = 0;
     const row = memory[memory.length - 1];
+    if (SNAPSHOTS) {
+      // For finding what grows (scripts/heap-diff.mjs compares two); it stalls the loop for seconds,
+      // so a run with snapshots measures nothing else.
+      const file = v8.writeHeapSnapshot(path.join(SNAPSHOTS, `minute-${row.atMin.toFixed(1).padStart(5, '0')}.heapsnapshot`));
+      log(`heap snapshot: ${file}`);
+    }
     shares.push(historyShare(path.join(work, 'history'), historyCluster).then((share) => {
       row.historyHeap = share?.bytes;
       log(`memory at minute ${row.atMin.toFixed(1)}: the history's ${share?.records ?? '?'} records take ${share ? (share.bytes / 2 ** 20).toFixed(1) : '?'} MB of heap`);
