@@ -31,6 +31,11 @@ function projectedPages<R>(project: (raws: readonly unknown[]) => R[], replace: 
         records.push(record);
       }
     },
-    commit: () => replace(records),
+    // Single use: emptied once handed over, so a batch still reachable afterwards (from a kept-alive
+    // connection's first request, see listRequest.ts) holds none of the records it collected.
+    commit: () => {
+      replace(records);
+      records.length = 0;
+    },
   };
 }
