@@ -10,6 +10,7 @@ import type { RepairHistoryService } from '../../src/repairHistory/repairHistory
 import { RepairHistoryService as HistoryServiceClass } from '../../src/repairHistory/repairHistoryService';
 import { ClusterSession } from '../../src/session/clusterSession';
 import { ClusterTreeProvider } from '../../src/tree/clusterTreeProvider';
+import { recordedLabel } from '../../src/tree/recordedRows';
 import type { TreeNode } from '../../src/tree/treeNodes';
 import { MemoryMemento } from './memoryMemento';
 import { until } from './waitFor';
@@ -24,6 +25,12 @@ interface Tree {
 
 const label = (item: vscode.TreeItem) => (typeof item.label === 'string' ? item.label : item.label?.label ?? '');
 const icon = (item: vscode.TreeItem) => (item.iconPath as vscode.ThemeIcon | undefined)?.id;
+/**
+ * A recorded row's time: the clock time on the day it was recorded, with the date before it once
+ * the UTC day has changed. The fixture's events are at most an hour old, so within the first hour
+ * after midnight UTC they may carry yesterday's date (the rule itself is checked exactly below).
+ */
+const recordedAt = (): string => (new Date().getUTCHours() === 0 ? String.raw`recorded (?:\d{4}-\d\d-\d\d )?\d\d:\d\d UTC` : String.raw`recorded \d\d:\d\d UTC`);
 
 describe('Repair history in the Nodes view (local history past the cluster\'s hour)', () => {
   let cluster: SimulatedCluster;
@@ -75,17 +82,25 @@ describe('Repair history in the Nodes view (local history past the cluster\'s ho
     await until('the recorded steps', () => stepsOf(tree, name).length === 2 && stepsOf(tree, name).every((s) => icon(s) === 'history'));
     const [reboot, reimage] = stepsOf(tree, name);
     assert.deepEqual([label(reboot), label(reimage)], ['Reboot', 'Reimage']);
-    assert.match(String(reboot.description), /^completed · recorded \d\d:\d\d UTC/);
-    assert.match(String(reimage.description), /^failed: VMExtensionProvisioningError · recorded \d\d:\d\d UTC/);
+    assert.match(String(reboot.description), new RegExp(`^completed · ${recordedAt()}`));
+    assert.match(String(reimage.description), new RegExp(`^failed: VMExtensionProvisioningError · ${recordedAt()}`));
     assert.match(String(reimage.contextValue), /(^| )recorded( |$)/);
     assert.match(String(reimage.tooltip), /Recorded by this extension \(local repair history\)/);
     // The node is still NotReady in the spell those steps belong to: its line says so, and where from.
     const node = tree.getTreeItem({ kind: 'node', name });
-    assert.match(String(node.description), /^NotReady \d+m · reimage failed: VMExtensionProvisioningError · recorded \d\d:\d\d UTC/);
+    assert.match(String(node.description), new RegExp(`^NotReady \\d+m · reimage failed: VMExtensionProvisioningError · ${recordedAt()}`));
     // The step's events, recorded too.
     const events = tree.getChildren(tree.getChildren({ kind: 'node', name }).find((c) => c.kind === 'step' && c.index === 1)).map((e) => tree.getTreeItem(e));
     assert.deepEqual(events.map(label), ['NodeReimageStart', 'NodeReimageEnd', 'NodeReimageError']);
-    assert.ok(events.every((e) => /^recorded \d\d:\d\d UTC/.test(String(e.description)) && icon(e) === 'history'));
+    assert.ok(events.every((e) => new RegExp(`^${recordedAt()}`).test(String(e.description)) && icon(e) === 'history'));
+  });
+
+  it('labels a recorded row with its clock time on the day it was recorded, and with its date after that', () => {
+    const now = Date.parse('2026-12-02T00:10:00Z');
+    assert.equal(recordedLabel('history', Date.parse('2026-12-02T00:05:30Z'), now), 'recorded 00:05 UTC');
+    assert.equal(recordedLabel('history', Date.parse('2026-12-01T23:42:10Z'), now), 'recorded 2026-12-01 23:42 UTC');
+    assert.equal(recordedLabel('containerInsights', Date.parse('2026-11-28T08:30:00Z'), now), 'from Container Insights 2026-11-28 08:30 UTC');
+    assert.equal(recordedLabel('history', undefined, now), 'recorded');
   });
 
   it('keeps a node that left the cluster under "No longer in the cluster", with what it was', async () => {
