@@ -31,7 +31,7 @@ import { SIMULATED_NODES } from '../standin/simulatedCluster';
 import { gc, nowMs, percentile, REPO_ROOT, seededRandom } from '../bench/common';
 import { compareWithServer, isEqualState, ServerState, StateDiff } from '../bench/standinProtocol';
 import type { AzureCleared, AzureReady, ToAzure, WireArmFault } from './azureStandins';
-import type { Carry, ChurnSettings, Counters, ErrorsCreated, Hung, Init, Ready, Snapshot, ToStandIn } from './soakProtocol';
+import type { Carry, ChurnSettings, Counters, Hung, Init, Ready, Snapshot, ToStandIn } from './soakProtocol';
 
 const MIN = 60_000;
 
@@ -74,12 +74,8 @@ class StandInProcess {
   private readonly waiting = new Map<string, (m: unknown) => void>();
   readonly exited: Promise<void>;
 
-  private constructor(readonly child: ChildProcess, onErrors: (keys: string[]) => void) {
+  private constructor(readonly child: ChildProcess) {
     child.on('message', (m: { type: string }) => {
-      if (m.type === 'errors') {
-        onErrors((m as ErrorsCreated).keys);
-        return;
-      }
       const w = this.waiting.get(m.type);
       this.waiting.delete(m.type);
       w?.(m);
@@ -87,9 +83,9 @@ class StandInProcess {
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
   }
 
-  static async start(init: Init, onErrors: (keys: string[]) => void): Promise<{ process: StandInProcess; ready: Ready }> {
+  static async start(init: Init): Promise<{ process: StandInProcess; ready: Ready }> {
     const child = fork(path.join(__dirname, 'soakStandin.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=2048'] });
-    const p = new StandInProcess(child, onErrors);
+    const p = new StandInProcess(child);
     const ready = await p.request<Ready>(init, 'ready');
     return { process: p, ready };
   }
@@ -252,11 +248,10 @@ async function main(): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const azureBundle = require(path.join(REPO_ROOT, 'dist', 'azure.js')) as { backend: AzureBackend };
 
-  const errorKeys = new Set<string>();
-  const onErrors = (keys: string[]): void => keys.forEach((k) => errorKeys.add(k));
+  const errorsFile = path.join(work, 'errors-created.txt');
 
   log(`starting: ${minutes} min${fast ? ' (fast intervals)' : ''}, ${NODES} nodes, ${EVENTS} events, churn ${CHURN.rate}/s`);
-  const started = await StandInProcess.start({ type: 'init', churn: CHURN, token, nodes: NODES, events: EVENTS }, onErrors);
+  const started = await StandInProcess.start({ type: 'init', churn: CHURN, token, nodes: NODES, events: EVENTS, errorsFile });
   let standin = started.process;
   const ready = started.ready;
   const port = ready.port;
@@ -428,7 +423,6 @@ async function main(): Promise<void> {
     const atMin = at();
     phase = 'API server writing its state';
     const snap = await standin.request<Snapshot>({ type: 'snapshot', file: stateFile }, 'snapshot');
-    onErrors(snap.errors);
     await standin.kill();
     phase = 'API server down';
     const [lo, hi] = SCHEDULE.downMs;
@@ -437,7 +431,7 @@ async function main(): Promise<void> {
     await sleep(downMs);
     const carry: Carry = snap.carry;
     phase = 'API server starting';
-    const next = await StandInProcess.start({ type: 'init', churn: CHURN, token, port, certificates, stateFile, carry }, onErrors);
+    const next = await StandInProcess.start({ type: 'init', churn: CHURN, token, port, certificates, stateFile, carry, errorsFile });
     phase = 'reconnect and relist';
     standin = next.process;
     const listening = nowMs();
@@ -554,7 +548,7 @@ async function main(): Promise<void> {
   standin.send({ type: 'churn', on: false });
   const counters = await standin.request<Counters>({ type: 'counters' }, 'counters');
   const final = await waitEqual(120_000);
-  onErrors((await standin.request<Snapshot>({ type: 'snapshot', file: stateFile }, 'snapshot')).errors);
+  await standin.request<Snapshot>({ type: 'snapshot', file: stateFile }, 'snapshot');
   memoryRow();
   log(`final: model ${final.equal ? 'equal to' : 'DIFFERENT from'} the server after ${final.ms.toFixed(0)} ms ${JSON.stringify(final.diff)}`);
 
@@ -572,6 +566,7 @@ async function main(): Promise<void> {
   const heapWithoutHistory = process.memoryUsage().heapUsed;
   connection.dispose();
   const history = await HistoryStore.open({ folder: path.join(work, 'history'), cluster: `soak\nhttps://127.0.0.1:${port}`, retentionDays: 30 });
+  const errorKeys = new Set(fs.readFileSync(errorsFile, 'utf8').split('\n').filter((k) => k !== ''));
   let errorsMissing = 0;
   const missingSample: string[] = [];
   for (const key of errorKeys) {

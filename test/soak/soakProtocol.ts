@@ -31,6 +31,11 @@ export interface Init {
   events?: number;
   /** The repair-sequence progress and the churn's own bookkeeping, carried across restarts. */
   carry?: Carry;
+  /**
+   * Where the keys of the error events created are appended, one a line: the soak reads the file
+   * only after its last memory row, so the list of every error ever created is not in its heap.
+   */
+  errorsFile: string;
 }
 
 /** What the churn remembers besides the server's objects. */
@@ -70,19 +75,11 @@ export interface Ready {
   resourceVersion: string;
 }
 
-/** Error events created since the last report (their keys: the uid, as eventKey() has it). */
-export interface ErrorsCreated {
-  type: 'errors';
-  keys: string[];
-}
-
 export interface Snapshot {
   type: 'snapshot';
   /** The last resourceVersion written to the file. */
   resourceVersion: number;
   carry: Carry;
-  /** Error keys not yet reported. */
-  errors: string[];
 }
 
 export type ToStandIn =

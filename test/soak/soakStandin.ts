@@ -94,7 +94,8 @@ class SoakCluster {
 
   private reportErrors(): void {
     if (this.pendingErrors.length > 0) {
-      send({ type: 'errors', keys: this.pendingErrors });
+      // The keys are the events' uids, as eventKey() has them.
+      fs.appendFileSync(this.init.errorsFile, `${this.pendingErrors.join('\n')}\n`);
       this.pendingErrors = [];
     }
   }
@@ -243,11 +244,10 @@ class SoakCluster {
   snapshot(file: string): Snapshot {
     this.setChurn(false);
     this.sync();
-    const errors = this.pendingErrors;
-    this.pendingErrors = [];
+    this.reportErrors();
     const state = this.server.exportState();
     fs.writeFileSync(file, JSON.stringify(state));
-    return { type: 'snapshot', resourceVersion: state.resourceVersion, carry: this.carry, errors };
+    return { type: 'snapshot', resourceVersion: state.resourceVersion, carry: this.carry };
   }
 
   counters(): Counters {
