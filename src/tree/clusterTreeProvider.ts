@@ -33,18 +33,63 @@ function moreEventsRow(node: string, hidden: number): TreeNode[] {
   }];
 }
 
+/** What changed since the view last redrew: update() redraws only the rows it touches. */
+export interface TreeChange {
+  /** Nodes whose summary or events changed. */
+  readonly nodes: ReadonlySet<string>;
+  /** Every node row may read differently: the clock moved, or the history or a diagnosis changed. */
+  readonly allNodes: boolean;
+}
+
+/** The key of the root's children in `shown`. */
+const ROOT_KEY = '';
+
+/** What VS Code was last given as one element's children. */
+interface ShownChildren {
+  readonly ids: readonly string[];
+  /** The ids, with each message row's text: a different value means the parent must be redrawn. */
+  readonly signature: string;
+}
+
+function childSignature(node: TreeNode): string {
+  return node.kind === 'message'
+    ? `${treeNodeId(node)}\u0000${node.text}\u0000${node.detail ?? ''}\u0000${node.icon}\u0000${node.command?.id ?? ''}\u0000${JSON.stringify(node.command?.args ?? [])}`
+    : treeNodeId(node);
+}
+
+/** Rows whose own text a change elsewhere can move (counts): compared on update(). */
+function rowSignature(item: vscode.TreeItem): string {
+  const label = typeof item.label === 'string' ? item.label : item.label?.label ?? '';
+  const tooltip = typeof item.tooltip === 'string' ? item.tooltip : item.tooltip?.value ?? '';
+  return `${label}\u0000${String(item.description ?? '')}\u0000${tooltip}`;
+}
+
 /**
  * The Nodes view's data: cluster → pools → nodes → repair steps → events. Reads the session's
  * model on demand, so a refresh costs only what is expanded, and through one frame per refresh,
  * so each node is read from the model once per redraw.
+ *
+ * Redraws are as narrow as the change: VS Code's extension host forgets every element under the
+ * one it is told to redraw (all of them for a full refresh) until the workbench asks for them
+ * again, and a context-menu command on a row it has forgotten receives no element. So update()
+ * redraws a node's row when only that node changed, a pool when its rows or its counts changed,
+ * and the whole tree only when the cluster row's counts (NotReady, repair errors) or the rows
+ * under it changed. Elements are one object per id, since the extension host finds an element
+ * to redraw by identity.
  */
 export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
+  private readonly changed = new vscode.EventEmitter<TreeNode | TreeNode[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private currentFilter: NodeFilter = NO_FILTER;
   private currentFrame?: TreeFrame;
   /** Nodes' timelines merged with their recorded rows, kept across refreshes. */
   private readonly merged = new MergedTimelines();
+  /** One element object per id, as given to VS Code. */
+  private readonly elements = new Map<string, TreeNode>();
+  /** Each element's children as VS Code last read them (ROOT_KEY for the root's). */
+  private readonly shown = new Map<string, ShownChildren>();
+  /** The cluster, pool and "no longer in the cluster" rows as VS Code last read them. */
+  private readonly shownRows = new Map<string, string>();
 
   constructor(
     private readonly session: ClusterSession,
@@ -64,9 +109,116 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     this.refresh();
   }
 
+  /** Redraws everything. */
   refresh(): void {
     this.currentFrame = undefined;
+    this.elements.clear();
+    this.shown.clear();
+    this.shownRows.clear();
     this.changed.fire(undefined);
+  }
+
+  /**
+   * Redraws what `change` touches among the rows VS Code has read: the rows under the cluster
+   * changed (a pool came or went, a connection message) → everything; a pool's rows or its own
+   * text (counts, order by health) → that pool; otherwise the changed nodes' rows.
+   */
+  update(change: TreeChange): void {
+    const root = this.shown.get(ROOT_KEY);
+    this.currentFrame = undefined;
+    if (!root || this.signatureOf(this.childrenOf(undefined)) !== root.signature) {
+      this.refresh();
+      return;
+    }
+    const redraw: TreeNode[] = [];
+    const visit = (id: string): void => {
+      const element = this.elements.get(id);
+      if (!element) {
+        return;
+      }
+      const shownRow = this.shownRows.get(id);
+      const shownChildren = this.shown.get(id);
+      if (element.kind === 'node' || element.kind === 'step' || element.kind === 'event' || element.kind === 'next' || element.kind === 'message') {
+        // A node's rows below it change only with the node (or with everything).
+        if (element.kind === 'node' && (change.allNodes || change.nodes.has(element.name))) {
+          redraw.push(element);
+          this.forgetBelow(id);
+        }
+        return;
+      }
+      if ((shownRow !== undefined && rowSignature(this.buildItem(element)) !== shownRow)
+        || (shownChildren !== undefined && this.signatureOf(this.childrenOf(element)) !== shownChildren.signature)) {
+        redraw.push(element);
+        this.shownRows.delete(id);
+        this.forgetBelow(id);
+        return;
+      }
+      shownChildren?.ids.forEach(visit);
+    };
+    root.ids.forEach(visit);
+    if (redraw.some((e) => e.kind === 'cluster')) {
+      // Redrawing the cluster row redraws everything under it: the same as a full refresh.
+      this.refresh();
+    } else if (redraw.length > 0) {
+      this.changed.fire(redraw);
+    }
+  }
+
+  /** The element VS Code knows for a node row (for reveal), or a new one. */
+  nodeElement(name: string): TreeNode {
+    return this.stable({ kind: 'node', name });
+  }
+
+  /**
+   * The element given out before for the same id and content, so VS Code can match it. (Content:
+   * a message row's text, an event's step, are not in its id.)
+   */
+  private stable<T extends TreeNode>(node: T): T {
+    const id = treeNodeId(node);
+    const known = this.elements.get(id);
+    if (known && JSON.stringify(known) === JSON.stringify(node)) {
+      return known as T;
+    }
+    this.elements.set(id, node);
+    return node;
+  }
+
+  private signatureOf(children: readonly TreeNode[]): string {
+    return children.map(childSignature).join('\n');
+  }
+
+  /** VS Code forgets the elements under one it redraws: so does this (it asks for them again). */
+  private forgetBelow(id: string): void {
+    const children = this.shown.get(id);
+    this.shown.delete(id);
+    for (const child of children?.ids ?? []) {
+      this.shownRows.delete(child);
+      this.forgetBelow(child);
+      this.elements.delete(child);
+    }
+  }
+
+  /**
+   * Records what VS Code is given. Rows that left their parent are dropped, except node rows: a
+   * node that left its pool may already be listed under "No longer in the cluster".
+   */
+  private record(parent: TreeNode | undefined, children: readonly TreeNode[]): TreeNode[] {
+    const key = parent ? treeNodeId(parent) : ROOT_KEY;
+    const out = children.map((c) => this.stable(c));
+    const before = this.shown.get(key);
+    const ids = out.map(treeNodeId);
+    if (before) {
+      const now = new Set(ids);
+      for (const id of before.ids) {
+        const element = this.elements.get(id);
+        if (!now.has(id) && element && element.kind !== 'node' && element.kind !== 'pool' && element.kind !== 'cluster' && element.kind !== 'gone') {
+          this.elements.delete(id);
+          this.forgetBelow(id);
+        }
+      }
+    }
+    this.shown.set(key, { ids, signature: this.signatureOf(children) });
+    return out;
   }
 
   private get frame(): TreeFrame {
@@ -79,6 +231,13 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   getChildren(element?: TreeNode): TreeNode[] {
     if (!element) {
       this.session.ensureStarted();
+    }
+    return this.record(element, this.childrenOf(element));
+  }
+
+  /** The children of an element now, as new objects. */
+  private childrenOf(element: TreeNode | undefined): TreeNode[] {
+    if (!element) {
       const state = this.session.state;
       if (state.kind === 'failed' && !this.session.identity) {
         // No kubeconfig at all: the view is empty and its welcome content says how to get one.
@@ -137,6 +296,11 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   }
 
   getParent(element: TreeNode): TreeNode | undefined {
+    const parent = this.parentOf(element);
+    return parent ? this.stable(parent) : undefined;
+  }
+
+  private parentOf(element: TreeNode): TreeNode | undefined {
     switch (element.kind) {
       case 'cluster': return undefined;
       case 'message': return this.session.identity ? { kind: 'cluster' } : undefined;
@@ -155,6 +319,9 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   getTreeItem(element: TreeNode): vscode.TreeItem {
     const item = this.buildItem(element);
     item.id = treeNodeId(element);
+    if (element.kind === 'cluster' || element.kind === 'pool' || element.kind === 'gone') {
+      this.shownRows.set(item.id, rowSignature(item));
+    }
     return item;
   }
 

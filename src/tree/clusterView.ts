@@ -4,6 +4,7 @@ import { RefreshCoalescer } from '../domain/refreshCoalescer';
 import { ContextKeys, FOCUS_NODES_VIEW, MementoKeys, ViewIds } from '../ids';
 import type { ClusterSession, SessionState } from '../session/clusterSession';
 import { ClusterTreeProvider } from './clusterTreeProvider';
+import type { ClusterChange } from '../domain/clusterModel';
 import { NO_FILTER, type NodeFilter, type TreeNode } from './treeNodes';
 import type { DiagnosisNote } from '../domain/diagnosis';
 import type { RepairHistoryView } from '../repairHistory/historyApi';
@@ -20,6 +21,8 @@ export class ClusterView implements vscode.Disposable {
   private readonly coalescer: RefreshCoalescer;
   private readonly subscriptions: vscode.Disposable[] = [];
   private progress?: { resolve(): void };
+  /** What changed since the last redraw, gathered while the coalescer waits. */
+  private pending = { full: false, allNodes: false, nodes: new Set<string>() };
 
   constructor(
     private readonly session: ClusterSession,
@@ -33,23 +36,29 @@ export class ClusterView implements vscode.Disposable {
     // Several node rows can be selected on purpose: the node actions then list and act on them all.
     this.treeView = vscode.window.createTreeView(ViewIds.nodes, { treeDataProvider: this.provider, showCollapseAll: true, canSelectMany: true });
     this.coalescer = new RefreshCoalescer(() => {
-      this.provider.refresh();
+      const change = this.pending;
+      this.pending = { full: false, allNodes: false, nodes: new Set() };
+      if (change.full) {
+        this.provider.refresh();
+      } else {
+        this.provider.update(change);
+      }
       this.updateMessage();
     });
     this.subscriptions.push(
       this.provider,
       this.treeView,
       { dispose: () => this.coalescer.dispose() },
-      session.onDidChangeModel(() => this.coalescer.push()),
+      session.onDidChangeModel((change) => this.onModelChange(change)),
       session.onDidChangeState((state) => this.onState(state)),
-      ...(history ? [history.onDidChange(() => this.coalescer.push())] : []),
+      ...(history ? [history.onDidChange(() => this.redrawNodeRows())] : []),
     );
     this.updateDescription();
     // Ages ("NotReady 12m"), expected next steps and the last-hour counts move with the clock even
     // when the cluster is quiet: redraw now and then while the view is visible.
     const ticker = setInterval(() => {
       if (this.treeView.visible && this.session.state.kind !== 'idle') {
-        this.coalescer.push();
+        this.redrawNodeRows();
       }
     }, CLOCK_REFRESH_MS);
     this.subscriptions.push({ dispose: () => clearInterval(ticker) });
@@ -57,6 +66,23 @@ export class ClusterView implements vscode.Disposable {
 
   get filter(): NodeFilter {
     return this.provider.filter;
+  }
+
+  /** Every node row may read differently (the clock, the history, a diagnosis): redrawn with the next batch. */
+  redrawNodeRows(): void {
+    this.pending.allNodes = true;
+    this.coalescer.push();
+  }
+
+  private onModelChange(change: ClusterChange): void {
+    if (change.full) {
+      this.pending.full = true;
+    } else {
+      for (const name of change.nodes) {
+        this.pending.nodes.add(name);
+      }
+    }
+    this.coalescer.push();
   }
 
   async setFilter(filter: NodeFilter): Promise<void> {
@@ -80,7 +106,7 @@ export class ClusterView implements vscode.Disposable {
       await this.setFilter(NO_FILTER);
     }
     try {
-      await this.treeView.reveal({ kind: 'node', name }, { select: true, focus: true, expand: true });
+      await this.treeView.reveal(this.provider.nodeElement(name), { select: true, focus: true, expand: true });
     } catch (err) {
       void vscode.window.showWarningMessage(inertNotificationText(vscode.l10n.t('Node {0} is not in the Nodes view any more ({1}). Refresh the view, or look it up with "kubectl get node {0}".', name, String(err))));
     }
@@ -101,9 +127,10 @@ export class ClusterView implements vscode.Disposable {
       : state.kind;
     void vscode.commands.executeCommand('setContext', ContextKeys.connection, key);
     this.updateMessage();
-    // State changes are rare (connect, retry, recover): redraw at once, not coalesced.
+    // State changes are rare (connect, retry, recover): redraw everything at once, not coalesced.
+    this.pending.full = true;
+    this.coalescer.push();
     this.coalescer.flushNow();
-    this.provider.refresh();
   }
 
   private updateMessage(): void {

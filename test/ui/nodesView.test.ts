@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { SIMULATED_CONTEXT, SIMULATED_NODES, startSimulatedCluster, type SimulatedCluster } from '../standin/simulatedCluster';
-import { aksNodeName } from '../standin/fixtures';
+import { aksNodeName, makeNoiseEvent } from '../standin/fixtures';
 import { Workbench } from './workbench';
 
 function screenshotOnFailure(get: () => Workbench | undefined) {
@@ -58,7 +58,10 @@ describe('ui: the Nodes view, as an operator uses it', () => {
     await row('userpool').waitFor({ state: 'visible', timeout: 30_000 });
     const notReady = row(SIMULATED_NODES.userNotReady[0]);
     await notReady.waitFor({ state: 'visible' });
-    assert.match((await notReady.innerText()).replace(/\s+/g, ' '), /NotReady \d+m · reimage failed: VMExtensionProvisioningError/);
+    // The nodes are listed before their events: the row may read "awaiting auto-repair" for a
+    // moment, then shows the failed step once the events are in.
+    await wb!.page.locator('.pane-body .monaco-list-row', { hasText: /NotReady\s*\d+m · reimage failed: VMExtensionProvisioningError/ })
+      .filter({ hasText: SIMULATED_NODES.userNotReady[0] }).first().waitFor({ state: 'visible', timeout: 15_000 });
     const status = wb!.page.locator('.statusbar-item', { hasText: 'NotReady' }).first();
     await status.waitFor({ state: 'visible', timeout: 10_000 });
     assert.match(await status.innerText(), /3 NotReady/);
@@ -91,6 +94,16 @@ describe('ui: the Nodes view, as an operator uses it', () => {
     assert.ok((await context.innerText()).includes('<img src=x onerror=alert(1)><b>bold</b>'));
     assert.equal(await view.locator('img').count(), 0);
     assert.equal(await view.locator('.context b').count(), 0);
+  });
+
+  it('shows a new event under its expanded node as it arrives', async () => {
+    // The node expanded by the test before. An event that moves no count redraws that node's row
+    // alone (the vscode tier checks which rows are redrawn): here, that the redraw reaches the screen.
+    const node = aksNodeName('userpool', 2);
+    await wb!.page.locator('.pane-body .monaco-list-row[aria-expanded="true"]', { hasText: node }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    const message = `Starting kubelet (ui redraw check ${Date.now()}).`;
+    cluster.server.upsertEvent(makeNoiseEvent({ reason: 'Starting', node, at: new Date(), message }));
+    await wb!.page.locator('.pane-body .monaco-list-row', { hasText: message }).first().waitFor({ state: 'visible', timeout: 15_000 });
   });
 });
 

@@ -17,6 +17,7 @@ const EXTENSION_ID = 'aks-node-repair.aks-node-repair';
 interface Tree {
   getChildren(element?: TreeNode): TreeNode[];
   getTreeItem(element: TreeNode): vscode.TreeItem;
+  onDidChangeTreeData: vscode.Event<TreeNode | TreeNode[] | undefined>;
 }
 
 function label(item: vscode.TreeItem): string {
@@ -102,6 +103,32 @@ describe('Nodes view against the simulated AKS cluster', () => {
     assert.doesNotMatch(String(nodeItem(name).description), /failed/);
     cluster.server.upsertEvent(makeRepairEvent({ node: name, reason: 'NodeRebootError', at: new Date(), format: 1, code: 'OutboundConnectivityNotEnabledOnVMSS' }));
     await until('the new error on the node row', () => /reboot failed: OutboundConnectivityNotEnabledOnVMSS/.test(String(nodeItem(name).description)));
+  });
+
+  it('redraws only the row of a node whose events changed, with the element VS Code was given', async () => {
+    // VS Code's extension host forgets the elements under a redrawn one: a full refresh for one
+    // node's event would leave a right-click on any other row without its element for a moment.
+    const name = SIMULATED_NODES.systemHealthy[1];
+    // Read as the workbench reads a visible view: root, cluster, pool, the node's rows.
+    tree.getChildren();
+    tree.getChildren({ kind: 'cluster' });
+    const element = tree.getChildren({ kind: 'pool', name: 'system' }).find((n) => n.kind === 'node' && n.name === name);
+    assert.ok(element, `${name} is listed under its pool`);
+    const eventRows = () => tree.getChildren(element).filter((c) => c.kind === 'event').length;
+    const before = eventRows();
+    const fired: (TreeNode | TreeNode[] | undefined)[] = [];
+    const subscription = tree.onDidChangeTreeData((e) => fired.push(e));
+    try {
+      cluster.server.upsertEvent(makeNoiseEvent({ reason: 'Starting', node: name, at: new Date(), pod: `redraw-${Date.now()}` }));
+      await until('the node row redrawn', () => fired.some((e) => Array.isArray(e) && e.includes(element)), 15_000);
+      assert.ok(!fired.includes(undefined), 'no full refresh for one node\'s event');
+      assert.ok(fired.every((e) => Array.isArray(e) && e.every((x) => x.kind === 'node')), `only node rows redrawn: ${JSON.stringify(fired)}`);
+      // The same object as before, as the extension host needs to match it, and its new rows.
+      assert.equal(tree.getChildren({ kind: 'pool', name: 'system' }).find((n) => n.kind === 'node' && n.name === name), element);
+      assert.equal(eventRows(), before + 1);
+    } finally {
+      subscription.dispose();
+    }
   });
 
   it('notifies about a new repair error, not about the ones already there', async () => {
