@@ -125,7 +125,9 @@ function rowsOf(r) {
   }
   // RSS swings with each relist (pages come back to the OS late): a leak shows as a rising floor, so
   // the lowest row of the first 15 minutes after the warm-up is compared with the lowest of the last 15.
-  const rssOf = (m) => m.rss - (measuredShare ? m.historyHeap : 0);
+  // Where the run kept each interval's lowest sample (every sampleEveryMs), a row's floor is that.
+  const sampled = r.memory.every((m) => typeof m.lowRss === 'number');
+  const rssOf = (m) => (sampled ? Math.min(m.rss, m.lowRss) : m.rss) - (measuredShare ? m.historyHeap : 0);
   const firstWindow = r.memory.filter((m) => m.atMin >= base.atMin - 0.01 && m.atMin < base.atMin + 15);
   const lastWindow = r.memory.filter((m) => m.atMin > end.atMin - 15 && m.atMin >= base.atMin + 15);
   if (lastWindow.length > 0) {
@@ -133,7 +135,7 @@ function rowsOf(r) {
     const lowFirst = low(firstWindow);
     const lowLast = low(lastWindow);
     rows.push({
-      id: 'memory.rss', metric: `RSS${measuredShare ? ", the history's records aside," : ''} lowest row of minutes ${base.atMin.toFixed(0)}-${(base.atMin + 15).toFixed(0)} (minute ${lowFirst.atMin.toFixed(1)}) → lowest row of the last 15 minutes (minute ${lowLast.atMin.toFixed(1)})`,
+      id: 'memory.rss', metric: `RSS${measuredShare ? ", the history's records aside," : ''} lowest ${sampled ? `sample (every ${r.schedule.sampleEveryMs / 1000} s)` : 'row'} of minutes ${base.atMin.toFixed(0)}-${(base.atMin + 15).toFixed(0)} (${sampled ? 'the interval ending at ' : ''}minute ${lowFirst.atMin.toFixed(1)}) → lowest ${sampled ? 'sample' : 'row'} of the last 15 minutes (${sampled ? 'the interval ending at ' : ''}minute ${lowLast.atMin.toFixed(1)})`,
       value: `${fmtMB(rssOf(lowFirst))} → ${fmtMB(rssOf(lowLast))} (${pct(growth(rssOf(lowFirst), rssOf(lowLast)))})`, target: 'growth ≤ 10 % (no leak)',
       met: growth(rssOf(lowFirst), rssOf(lowLast)) <= 0.1,
     });
@@ -280,9 +282,15 @@ function markdown() {
   }
   lines.push('## Heap and RSS over time', '');
   lines.push(`One row before each API server restart (every ${(r.schedule.restartEveryMs / 60_000).toFixed(r.schedule.restartEveryMs < 60_000 ? 2 : 0)} min) and one at the end. Heap is \`heapUsed\` after forced collections (\`gc()\` ×4, --expose-gc); the peaks are the largest samples (every ${r.schedule.sampleEveryMs / 1000} s, no forced collection) since the row before.`, '');
-  lines.push('| Minute | Heap (after GC) | RSS | Peak heap | Peak RSS | Nodes / events in the model | History file / records |', '|---|---|---|---|---|---|---|');
+  // Runs before the split of RSS was recorded have no heapTotal / lowRss columns.
+  const split = r.memory.every((m) => typeof m.heapTotal === 'number');
+  if (split) {
+    lines.push("Heap committed is V8's `heapTotal` (pages it holds, used or not) and outside the heap is `external` (Buffers), both after the same collections; the lowest RSS is the smallest sample since the row before.", '');
+  }
+  lines.push(`| Minute | Heap (after GC) | ${split ? 'Heap committed | Outside the heap | ' : ''}RSS | ${split ? 'Lowest RSS | ' : ''}Peak heap | Peak RSS | Nodes / events in the model | History file / records |`,
+    `|---|---|${split ? '---|---|' : ''}---|${split ? '---|' : ''}---|---|---|---|`);
   for (const m of r.memory) {
-    lines.push(`| ${m.atMin.toFixed(1)} | ${fmtMB(m.heapUsed)} | ${fmtMB(m.rss)} | ${fmtMB(m.peakHeap)} | ${fmtMB(m.peakRss)} | ${m.modelNodes} / ${m.modelEvents.toLocaleString('en-US')} | ${fmtMB(m.historyBytes)} / ${(m.historyRecords ?? 0).toLocaleString('en-US')} |`);
+    lines.push(`| ${m.atMin.toFixed(1)} | ${fmtMB(m.heapUsed)} | ${split ? `${fmtMB(m.heapTotal)} | ${fmtMB(m.external)} | ` : ''}${fmtMB(m.rss)} | ${split ? `${fmtMB(m.lowRss)} | ` : ''}${fmtMB(m.peakHeap)} | ${fmtMB(m.peakRss)} | ${m.modelNodes} / ${m.modelEvents.toLocaleString('en-US')} | ${fmtMB(m.historyBytes)} / ${(m.historyRecords ?? 0).toLocaleString('en-US')} |`);
   }
   lines.push('');
   lines.push('## API server restarts', '');

@@ -71,16 +71,24 @@ const T0 = nowMs();
 // ---------------------------------------------------------------- the stand-in process
 
 class StandInProcess {
-  private readonly waiting = new Map<string, (m: unknown) => void>();
+  private readonly waiting = new Map<string, { resolve: (m: unknown) => void; reject: (err: Error) => void }>();
   readonly exited: Promise<void>;
+  private gone = false;
 
   private constructor(readonly child: ChildProcess) {
     child.on('message', (m: { type: string }) => {
       const w = this.waiting.get(m.type);
       this.waiting.delete(m.type);
-      w?.(m);
+      w?.resolve(m);
     });
-    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    this.exited = new Promise((resolve) => child.once('exit', () => {
+      this.gone = true;
+      for (const [reply, w] of this.waiting) {
+        w.reject(new Error(`the stand-in exited while waiting for ${reply}`));
+      }
+      this.waiting.clear();
+      resolve();
+    }));
   }
 
   static async start(init: Init): Promise<{ process: StandInProcess; ready: Ready }> {
@@ -90,10 +98,18 @@ class StandInProcess {
     return { process: p, ready };
   }
 
+  /**
+   * Sends `message` and waits for the answer of type `reply`. Nothing of an answered request is
+   * kept: a reaction on `exited` per request would hold each answer (the server's whole state,
+   * for a comparison) in this, the measured, process until the stand-in exits.
+   */
   request<T>(message: ToStandIn, reply: string): Promise<T> {
     return new Promise((resolve, reject) => {
-      this.waiting.set(reply, resolve as (m: unknown) => void);
-      void this.exited.then(() => reject(new Error(`the stand-in exited while waiting for ${reply}`)));
+      if (this.gone) {
+        reject(new Error(`the stand-in had exited before asking for ${reply}`));
+        return;
+      }
+      this.waiting.set(reply, { resolve: resolve as (m: unknown) => void, reject });
       this.child.send(message);
     });
   }
@@ -117,6 +133,12 @@ interface MemoryRow {
   /** Between two rows: the largest heapUsed and RSS sampled (no forced collection). */
   peakHeap: number;
   peakRss: number;
+  /** Between two rows: the smallest RSS sampled (RSS swings with each relist; a leak raises this floor). */
+  lowRss: number;
+  /** What RSS is made of, after the forced collection: V8's heap as committed, and memory outside it (Buffers). */
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
   modelNodes: number;
   modelEvents: number;
   historyBytes: number;
@@ -357,10 +379,12 @@ async function main(): Promise<void> {
   const memory: MemoryRow[] = [];
   let peakHeap = 0;
   let peakRss = 0;
+  let lowRss = Infinity;
   const sampler = setInterval(() => {
     const m = process.memoryUsage();
     peakHeap = Math.max(peakHeap, m.heapUsed);
     peakRss = Math.max(peakRss, m.rss);
+    lowRss = Math.min(lowRss, m.rss);
   }, SCHEDULE.sampleEveryMs);
   // What the soak was doing, for the stalls: the longest gaps of a 100 ms timer, with the phase they fell in.
   let phase = 'churn';
@@ -386,11 +410,13 @@ async function main(): Promise<void> {
     lastGc = { at: nowMs(), ms: nowMs() - gcStart };
     const m = process.memoryUsage();
     memory.push({
-      atMin: at(), heapUsed: m.heapUsed, rss: m.rss, peakHeap: Math.max(peakHeap, m.heapUsed), peakRss: Math.max(peakRss, m.rss),
+      atMin: at(), heapUsed: m.heapUsed, rss: m.rss, peakHeap: Math.max(peakHeap, m.heapUsed), peakRss: Math.max(peakRss, m.rss), lowRss: Math.min(lowRss, m.rss),
+      heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers,
       modelNodes: model.nodes().length, modelEvents: modelEventCount(model), historyBytes: store?.stats().bytes ?? 0, historyRecords: store?.stats().records ?? 0,
     });
     peakHeap = 0;
     peakRss = 0;
+    lowRss = Infinity;
     const row = memory[memory.length - 1];
     if (SNAPSHOTS) {
       // For finding what grows (scripts/heap-diff.mjs compares two); it stalls the loop for seconds,
@@ -546,6 +572,11 @@ async function main(): Promise<void> {
   clearInterval(sampler);
   clearInterval(probe);
   standin.send({ type: 'churn', on: false });
+  if (SNAPSHOTS) {
+    // With the last row's: what the final comparison and the end of churn leave in the heap.
+    gc();
+    log(`heap snapshot: ${v8.writeHeapSnapshot(path.join(SNAPSHOTS, 'before-final.heapsnapshot'))}`);
+  }
   const counters = await standin.request<Counters>({ type: 'counters' }, 'counters');
   const final = await waitEqual(120_000);
   await standin.request<Snapshot>({ type: 'snapshot', file: stateFile }, 'snapshot');
