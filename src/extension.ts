@@ -118,7 +118,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     insights,
     historyPanels,
     // The node's tooltip says when it was last diagnosed.
-    diagnoses.onDidChangeNote(() => view.redrawNodeRows()),
+    diagnoses.onDidChangeNote((node) => view.redrawNode(node)),
     commands,
     vscode.languages.registerHoverProvider(HOVER_SELECTOR, new ErrorCodeHoverProvider(catalog)),
     vscode.window.registerTerminalLinkProvider(new ErrorCodeTerminalLinkProvider(catalog, guidance)),

@@ -44,6 +44,13 @@ export interface TreeChange {
 /** The key of the root's children in `shown`. */
 const ROOT_KEY = '';
 
+/**
+ * More node rows than this in one redraw → a full refresh instead: the extension host matches
+ * each redrawn element against the others and their parents (quadratic in their number), while
+ * a full refresh costs one read of what is shown.
+ */
+const MAX_ROWS_REDRAWN = 100;
+
 /** What VS Code was last given as one element's children. */
 interface ShownChildren {
   readonly ids: readonly string[];
@@ -156,7 +163,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
       shownChildren?.ids.forEach(visit);
     };
     root.ids.forEach(visit);
-    if (redraw.some((e) => e.kind === 'cluster')) {
+    if (redraw.some((e) => e.kind === 'cluster') || redraw.length > MAX_ROWS_REDRAWN) {
       // Redrawing the cluster row redraws everything under it: the same as a full refresh.
       this.refresh();
     } else if (redraw.length > 0) {
@@ -303,7 +310,11 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   private parentOf(element: TreeNode): TreeNode | undefined {
     switch (element.kind) {
       case 'cluster': return undefined;
-      case 'message': return this.session.identity ? { kind: 'cluster' } : undefined;
+      case 'message': {
+        // A node's own message rows ("no auto-repair events", "N more events") sit under it.
+        const under = /^(?:none|more):(.+)$/s.exec(element.id)?.[1];
+        return under !== undefined ? { kind: 'node', name: under } : this.session.identity ? { kind: 'cluster' } : undefined;
+      }
       case 'pool': return { kind: 'cluster' };
       case 'gone': return { kind: 'cluster' };
       case 'node': {

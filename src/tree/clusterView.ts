@@ -51,6 +51,12 @@ export class ClusterView implements vscode.Disposable {
       { dispose: () => this.coalescer.dispose() },
       session.onDidChangeModel((change) => this.onModelChange(change)),
       session.onDidChangeState((state) => this.onState(state)),
+      // Hidden, the view is not redrawn with the clock: its ages and counts may be old when it shows again.
+      this.treeView.onDidChangeVisibility((e) => {
+        if (e.visible) {
+          this.redrawNodeRows();
+        }
+      }),
       ...(history ? [history.onDidChange(() => this.redrawNodeRows())] : []),
     );
     this.updateDescription();
@@ -68,9 +74,15 @@ export class ClusterView implements vscode.Disposable {
     return this.provider.filter;
   }
 
-  /** Every node row may read differently (the clock, the history, a diagnosis): redrawn with the next batch. */
+  /** Every node row may read differently (the clock, the history): redrawn with the next batch. */
   redrawNodeRows(): void {
     this.pending.allNodes = true;
+    this.coalescer.push();
+  }
+
+  /** One node's row reads differently (its diagnosis note): redrawn with the next batch. */
+  redrawNode(name: string): void {
+    this.pending.nodes.add(name);
     this.coalescer.push();
   }
 

@@ -97,10 +97,10 @@ describe('ui: the Nodes view, as an operator uses it', () => {
   });
 
   it('shows a new event under its expanded node as it arrives', async () => {
-    // The node expanded by the test before. An event that moves no count redraws that node's row
-    // alone (the vscode tier checks which rows are redrawn): here, that the redraw reaches the screen.
+    // An event that moves no count redraws that node's row alone (the vscode tier checks which
+    // rows are redrawn): here, that the redraw reaches the screen.
     const node = aksNodeName('userpool', 2);
-    await wb!.page.locator('.pane-body .monaco-list-row[aria-expanded="true"]', { hasText: node }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    await expand(node);
     const message = `Starting kubelet (ui redraw check ${Date.now()}).`;
     cluster.server.upsertEvent(makeNoiseEvent({ reason: 'Starting', node, at: new Date(), message }));
     await wb!.page.locator('.pane-body .monaco-list-row', { hasText: message }).first().waitFor({ state: 'visible', timeout: 15_000 });
