@@ -37,8 +37,17 @@ function moreEventsRow(node: string, hidden: number): TreeNode[] {
 export interface TreeChange {
   /** Nodes whose summary or events changed. */
   readonly nodes: ReadonlySet<string>;
-  /** Every node row may read differently: the clock moved, or the history or a diagnosis changed. */
+  /** Every node row may read differently: the clock moved. */
   readonly allNodes: boolean;
+  /** The history changed: node rows whose recorded rows (or, for a gone node, its facts) changed. */
+  readonly history?: boolean;
+}
+
+/** What a node row read of the history, compared by identity (the history hands out the same arrays until they change). */
+interface DrawnHistory {
+  readonly recorded: unknown;
+  readonly facts: unknown;
+  readonly retentionDays: number | undefined;
 }
 
 /** The key of the root's children in `shown`. */
@@ -97,6 +106,8 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   private readonly shown = new Map<string, ShownChildren>();
   /** The cluster, pool and "no longer in the cluster" rows as VS Code last read them. */
   private readonly shownRows = new Map<string, string>();
+  /** What each node row VS Code last read took from the history. */
+  private readonly drawnHistory = new Map<string, DrawnHistory>();
 
   constructor(
     private readonly session: ClusterSession,
@@ -122,6 +133,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     this.elements.clear();
     this.shown.clear();
     this.shownRows.clear();
+    this.drawnHistory.clear();
     this.changed.fire(undefined);
   }
 
@@ -147,7 +159,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
       const shownChildren = this.shown.get(id);
       if (element.kind === 'node' || element.kind === 'step' || element.kind === 'event' || element.kind === 'next' || element.kind === 'message') {
         // A node's rows below it change only with the node (or with everything).
-        if (element.kind === 'node' && (change.allNodes || change.nodes.has(element.name))) {
+        if (element.kind === 'node' && (change.allNodes || change.nodes.has(element.name) || (change.history === true && this.historyChanged(element.name)))) {
           redraw.push(element);
           this.forgetBelow(id);
         }
@@ -169,6 +181,21 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     } else if (redraw.length > 0) {
       this.changed.fire(redraw);
     }
+  }
+
+  /** What a node's row takes from the history now; facts only for a gone node (reading them builds a snapshot). */
+  private historyOf(name: string): DrawnHistory {
+    return {
+      recorded: this.history?.recordedFor(name),
+      facts: this.session.model.node(name) ? undefined : this.history?.snapshot()?.nodes.get(name),
+      retentionDays: this.history?.retentionDays,
+    };
+  }
+
+  private historyChanged(name: string): boolean {
+    const drawn = this.drawnHistory.get(name);
+    const now = this.historyOf(name);
+    return drawn === undefined || drawn.recorded !== now.recorded || drawn.facts !== now.facts || drawn.retentionDays !== now.retentionDays;
   }
 
   /** The element VS Code knows for a node row (for reveal), or a new one. */
@@ -201,6 +228,10 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     for (const child of children?.ids ?? []) {
       this.shownRows.delete(child);
       this.forgetBelow(child);
+      const element = this.elements.get(child);
+      if (element?.kind === 'node') {
+        this.drawnHistory.delete(element.name);
+      }
       this.elements.delete(child);
     }
   }
@@ -332,6 +363,8 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     item.id = treeNodeId(element);
     if (element.kind === 'cluster' || element.kind === 'pool' || element.kind === 'gone') {
       this.shownRows.set(item.id, rowSignature(item));
+    } else if (element.kind === 'node') {
+      this.drawnHistory.set(element.name, this.historyOf(element.name));
     }
     return item;
   }

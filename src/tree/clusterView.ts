@@ -22,7 +22,7 @@ export class ClusterView implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   private progress?: { resolve(): void };
   /** What changed since the last redraw, gathered while the coalescer waits. */
-  private pending = { full: false, allNodes: false, nodes: new Set<string>() };
+  private pending = { full: false, allNodes: false, history: false, nodes: new Set<string>() };
 
   constructor(
     private readonly session: ClusterSession,
@@ -37,7 +37,7 @@ export class ClusterView implements vscode.Disposable {
     this.treeView = vscode.window.createTreeView(ViewIds.nodes, { treeDataProvider: this.provider, showCollapseAll: true, canSelectMany: true });
     this.coalescer = new RefreshCoalescer(() => {
       const change = this.pending;
-      this.pending = { full: false, allNodes: false, nodes: new Set() };
+      this.pending = { full: false, allNodes: false, history: false, nodes: new Set() };
       if (change.full) {
         this.provider.refresh();
       } else {
@@ -57,7 +57,10 @@ export class ClusterView implements vscode.Disposable {
           this.redrawNodeRows();
         }
       }),
-      ...(history ? [history.onDidChange(() => this.redrawNodeRows())] : []),
+      ...(history ? [history.onDidChange(() => {
+        this.pending.history = true;
+        this.coalescer.push();
+      })] : []),
     );
     this.updateDescription();
     // Ages ("NotReady 12m"), expected next steps and the last-hour counts move with the clock even
@@ -74,7 +77,7 @@ export class ClusterView implements vscode.Disposable {
     return this.provider.filter;
   }
 
-  /** Every node row may read differently (the clock, the history): redrawn with the next batch. */
+  /** Every node row may read differently (the clock): redrawn with the next batch. */
   redrawNodeRows(): void {
     this.pending.allNodes = true;
     this.coalescer.push();

@@ -7,6 +7,8 @@ import * as vscode from 'vscode';
 import { aksNodeName, makeNoiseEvent, makeRepairEvent } from '../standin/fixtures';
 import { SIMULATED_CONTEXT, SIMULATED_NODES, startSimulatedCluster, type SimulatedCluster } from '../standin/simulatedCluster';
 import { RepairNotifier } from '../../src/notifications/repairNotifier';
+import type { RecordedEvent } from '../../src/domain/history';
+import type { RepairHistoryService } from '../../src/repairHistory/repairHistoryService';
 import { ClusterSession } from '../../src/session/clusterSession';
 import type { TreeNode } from '../../src/tree/treeNodes';
 import { MemoryMemento } from './memoryMemento';
@@ -130,6 +132,37 @@ describe('Nodes view against the simulated AKS cluster', () => {
       assert.equal(eventRows(), before + 1);
     } finally {
       subscription.dispose();
+    }
+  });
+
+  it('redraws only the node whose recorded rows changed when the history changes', async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const history = (ext.exports as { history: RepairHistoryService }).history;
+    await until('the repair history open', () => history.snapshot() !== undefined, 20_000);
+    const name = SIMULATED_NODES.systemHealthy[0];
+    tree.getChildren();
+    tree.getChildren({ kind: 'cluster' });
+    const element = tree.getChildren({ kind: 'pool', name: 'system' }).find((n) => n.kind === 'node' && n.name === name)!;
+    // As the workbench draws it: the row reads its recorded rows now.
+    tree.getTreeItem(element);
+    const fired: (TreeNode | TreeNode[] | undefined)[] = [];
+    const subscription = tree.onDidChangeTreeData((e) => fired.push(e));
+    try {
+      // A Container Insights read with one row for this node, and nothing to say under the cluster (`ok`).
+      const at = Date.now() - 3 * 3_600_000;
+      const row: RecordedEvent = {
+        key: `insights-redraw-${at}`, node: name, reason: 'NodeRebootError', action: 'reboot', phase: 'error', format: 'colon',
+        code: 'OutboundConnectivityNotEnabledOnVMSS', message: 'Node auto-repair reboot action failed due to an operation failure: OutboundConnectivityNotEnabledOnVMSS',
+        type: 'Warning', count: 1, firstSeen: at, lastSeen: at, origin: 'containerInsights', recordedAt: at,
+      };
+      history.setInsights(history.snapshot()!.cluster, [row], { kind: 'ok', message: '', at: Date.now(), rows: 1 });
+      await until('the node row redrawn', () => fired.some((e) => Array.isArray(e) && e.includes(element)), 15_000);
+      assert.ok(fired.some((e) => Array.isArray(e) && e.length === 1 && e[0] === element), `that node's row alone: ${JSON.stringify(fired)}`);
+      assert.ok(!fired.includes(undefined), 'no full refresh');
+      assert.ok(tree.getChildren(element).some((c) => c.kind === 'step'), 'the recorded step is among its rows');
+    } finally {
+      subscription.dispose();
+      history.setInsights(history.snapshot()!.cluster, [], { kind: 'ok', message: '', at: Date.now(), rows: 0 });
     }
   });
 
