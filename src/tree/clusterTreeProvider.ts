@@ -192,10 +192,14 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     };
   }
 
+  /** Whether a drawn node row read something else of the history than it would now (a row never drawn needs no redraw). */
   private historyChanged(name: string): boolean {
     const drawn = this.drawnHistory.get(name);
+    if (drawn === undefined) {
+      return false;
+    }
     const now = this.historyOf(name);
-    return drawn === undefined || drawn.recorded !== now.recorded || drawn.facts !== now.facts || drawn.retentionDays !== now.retentionDays;
+    return drawn.recorded !== now.recorded || drawn.facts !== now.facts || drawn.retentionDays !== now.retentionDays;
   }
 
   /** The element VS Code knows for a node row (for reveal), or a new one. */
