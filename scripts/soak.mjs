@@ -293,6 +293,20 @@ function markdown() {
     lines.push(`| ${m.atMin.toFixed(1)} | ${fmtMB(m.heapUsed)} | ${split ? `${fmtMB(m.heapTotal)} | ${fmtMB(m.external)} | ` : ''}${fmtMB(m.rss)} | ${split ? `${fmtMB(m.lowRss)} | ` : ''}${fmtMB(m.peakHeap)} | ${fmtMB(m.peakRss)} | ${m.modelNodes} / ${m.modelEvents.toLocaleString('en-US')} | ${fmtMB(m.historyBytes)} / ${(m.historyRecords ?? 0).toLocaleString('en-US')} |`);
   }
   lines.push('');
+  const withSpaces = r.memory.filter((m) => m.spaces);
+  if (withSpaces.length >= 2) {
+    // Where the heap grew: each V8 space at the first row after the warm-up and at the last.
+    const first = withSpaces.find((m) => m.atMin >= r.schedule.warmupMs / 60_000 - 0.01) ?? withSpaces[0];
+    const last = withSpaces[withSpaces.length - 1];
+    lines.push(`Heap used by V8 space, after the same collections, at minute ${first.atMin.toFixed(1)} and at minute ${last.atMin.toFixed(1)} (the history's records are in the old space):`, '');
+    lines.push('| Space | First | Last | Growth |', '|---|---|---|---|');
+    for (const name of Object.keys(last.spaces)) {
+      const a = first.spaces[name] ?? 0;
+      const b = last.spaces[name];
+      lines.push(`| ${name} | ${fmtMB(a)} | ${fmtMB(b)} | ${fmtMB(b - a)} |`);
+    }
+    lines.push('');
+  }
   lines.push('## API server restarts', '');
   lines.push('| Minute | Down for | Listening → connected | Listening → model equal | Equal |', '|---|---|---|---|---|');
   for (const x of r.restarts) {

@@ -139,6 +139,8 @@ interface MemoryRow {
   heapTotal: number;
   external: number;
   arrayBuffers: number;
+  /** Used bytes per V8 heap space after the collection (old, code, trusted (bytecode), large objects…): where a growth is. */
+  spaces: Record<string, number>;
   modelNodes: number;
   modelEvents: number;
   historyBytes: number;
@@ -412,6 +414,7 @@ async function main(): Promise<void> {
     memory.push({
       atMin: at(), heapUsed: m.heapUsed, rss: m.rss, peakHeap: Math.max(peakHeap, m.heapUsed), peakRss: Math.max(peakRss, m.rss), lowRss: Math.min(lowRss, m.rss),
       heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers,
+      spaces: Object.fromEntries(v8.getHeapSpaceStatistics().map((x) => [x.space_name, x.space_used_size])),
       modelNodes: model.nodes().length, modelEvents: modelEventCount(model), historyBytes: store?.stats().bytes ?? 0, historyRecords: store?.stats().records ?? 0,
     });
     peakHeap = 0;
