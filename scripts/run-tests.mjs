@@ -55,10 +55,39 @@ for (const tier of tiers) {
   const passed = last(/(\d+) passing/g);
   const failed = last(/(\d+) failing/g);
   const ok = code === 0 && passed > 0;
-  results.push({ tier, ok, seconds, passed, failed: code === 0 ? failed : Math.max(failed, 1) });
+  results.push({ tier, ok, seconds, passed, failed: code === 0 ? failed : Math.max(failed, 1), failures: failureLines(text) });
+}
+
+/**
+ * Each failure of a tier in a few lines (its number, suite, title and message, no stack), so the
+ * end of a long log names every failed test of every tier.
+ */
+function failureLines(text) {
+  const at = text.lastIndexOf(' failing');
+  if (at < 0) {
+    return [];
+  }
+  const lines = text.slice(at).split('\n').slice(1)
+    .map((l) => l.trimEnd())
+    .filter((l) => l.trim() !== '' && !/^\s+at /.test(l) && !/^\s*(Call log:|- )/.test(l));
+  const out = [];
+  let kept = 0;
+  for (const l of lines) {
+    if (/^\s*\d+\) /.test(l)) {
+      kept = 0;
+    }
+    if (kept++ < 4) {
+      out.push(l.length > 200 ? `${l.slice(0, 200)}…` : l);
+    }
+  }
+  return out.slice(0, 40);
 }
 
 console.log('\n=== summary ===');
+for (const r of results.filter((x) => x.failures.length > 0)) {
+  console.log(`${r.tier} failures:`);
+  r.failures.forEach((l) => console.log(`  ${l}`));
+}
 for (const r of results) {
   console.log(`${r.ok ? 'PASS' : 'FAIL'}  ${r.tier.padEnd(12)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed  ${r.seconds.toFixed(1)} s`);
 }

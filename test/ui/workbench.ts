@@ -17,8 +17,12 @@ export const DOCS_DIR = path.join(REPO_ROOT, 'docs');
 export function screenshotFailures(workbench: () => Workbench | undefined): void {
   afterEach(async function () {
     const test = this.currentTest;
-    if (test?.state === 'failed') {
-      await workbench()?.screenshot(`failed-${test.title.replace(/\W+/g, '-')}`).catch(() => undefined);
+    const wb = workbench();
+    if (test?.state === 'failed' && wb) {
+      await wb.screenshot(`failed-${test.title.replace(/\W+/g, '-')}`).catch(() => undefined);
+      // What was on screen, in words: a CI log keeps this where the screenshot is not kept.
+      const seen = await wb.describeScreen().catch((err: unknown) => [`(could not read the screen: ${String(err)})`]);
+      console.log(`    on screen when "${test.title}" failed:\n${seen.map((l) => `      ${l}`).join('\n')}`);
     }
   });
 }
@@ -175,6 +179,9 @@ export class Workbench {
   async contextMenu(row: Locator, item: string): Promise<void> {
     const entry = this.page.getByRole('menuitem', { name: item, exact: true }).first();
     for (let attempt = 1; ; attempt++) {
+      // A row the live tree is replacing loses its element in the extension host for a moment, and
+      // the command would then get no argument: right-click once the side bar has stopped changing.
+      await this.quiet('.sidebar');
       await row.click({ button: 'right' });
       try {
         await entry.waitFor({ state: 'visible', timeout: 5_000 });
@@ -187,6 +194,39 @@ export class Workbench {
       }
     }
     await entry.click();
+  }
+
+  /**
+   * Resolves once nothing under `selector` has changed in the DOM for `quietMs` (rows added,
+   * replaced or relabelled), or after `timeoutMs` in any case.
+   */
+  async quiet(selector: string, quietMs = 1_000, timeoutMs = 15_000): Promise<void> {
+    // Runs in the page (a string: this project's tests compile without the DOM's types).
+    await this.page.evaluate(`(async () => {
+      const target = document.querySelector(${JSON.stringify(selector)}) ?? document.body;
+      let last = Date.now();
+      const observer = new MutationObserver(() => { last = Date.now(); });
+      observer.observe(target, { subtree: true, childList: true, characterData: true, attributes: true });
+      const started = Date.now();
+      while (Date.now() - last < ${quietMs} && Date.now() - started < ${timeoutMs}) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      observer.disconnect();
+    })()`);
+  }
+
+  /** The open tabs, the quick input, the notifications and the sidebar's rows, a line each. */
+  async describeScreen(): Promise<string[]> {
+    const texts = async (selector: string) => (await this.page.locator(selector).allInnerTexts())
+      .map((t) => t.replace(/\s+/g, ' ').trim()).filter((t) => t !== '');
+    const quickInput = await this.page.locator('.quick-input-widget').isVisible()
+      ? await texts('.quick-input-widget .quick-input-title, .quick-input-widget .monaco-list-row') : [];
+    return [
+      `tabs: ${(await texts('.tab')).join(' | ') || '(none)'}`,
+      `quick input: ${quickInput.join(' | ') || '(none)'}`,
+      `notifications: ${(await texts('.notification-toast .notification-list-item-message')).join(' | ') || '(none)'}`,
+      ...(await texts('.sidebar .pane-body .monaco-list-row')).slice(0, 30).map((t) => `row: ${t.slice(0, 160)}`),
+    ];
   }
 
   /** The content frame of the visible webview panel (code-server nests it in two iframes). */

@@ -35,6 +35,51 @@ describe('Nodes view against the simulated AKS cluster', () => {
   /** The cluster row's children that are pools, by name. */
   const pools = () => tree.getChildren({ kind: 'cluster' }).filter((c): c is Extract<TreeNode, { kind: 'pool' }> => c.kind === 'pool');
   const nodeItem = (name: string) => tree.getTreeItem({ kind: 'node', name });
+  /** Resolves once the tree has fired nothing for 2 s (at most 20 s). */
+  const treeQuiet = async (): Promise<void> => {
+    let last = Date.now();
+    const subscription = tree.onDidChangeTreeData(() => { last = Date.now(); });
+    try {
+      await until('the tree quiet for 2 s', () => Date.now() - last >= 2_000, 20_000);
+    } finally {
+      subscription.dispose();
+    }
+  };
+  /**
+   * Makes `change` to one node and checks what the view redrew: that node's row, with the element
+   * VS Code was given; no full refresh; no other node of its pool except in the clock's redraw,
+   * which names every node row drawn. Should the clock's redraw be the one that carried the
+   * node's, `change` runs again (at most three times).
+   */
+  const assertRedrawnAlone = async (element: TreeNode, pool: string, change: (attempt: number) => void): Promise<void> => {
+    assert.equal(element.kind, 'node');
+    const others = tree.getChildren({ kind: 'pool', name: pool })
+      .flatMap((n) => n.kind === 'node' && n !== element ? [n.name] : []);
+    assert.ok(others.length > 0, `${pool} has nodes besides the one that changes`);
+    const namesOf = (batch: TreeNode | TreeNode[] | undefined) => new Set((Array.isArray(batch) ? batch : []).flatMap((n) => n.kind === 'node' ? [n.name] : []));
+    for (let attempt = 1; ; attempt++) {
+      await treeQuiet();
+      const fired: (TreeNode | TreeNode[] | undefined)[] = [];
+      const subscription = tree.onDidChangeTreeData((e) => fired.push(e));
+      try {
+        change(attempt);
+        await until('the node row redrawn', () => fired.some((e) => Array.isArray(e) && e.includes(element)), 15_000);
+      } finally {
+        subscription.dispose();
+      }
+      assert.ok(!fired.includes(undefined), `no full refresh for one node's change: ${JSON.stringify(fired)}`);
+      assert.ok(fired.every((e) => Array.isArray(e) && e.every((x) => x.kind === 'node')), `only node rows redrawn: ${JSON.stringify(fired)}`);
+      for (const batch of fired) {
+        const names = namesOf(batch);
+        assert.ok(others.every((o) => names.has(o)) || others.every((o) => !names.has(o)), `a row that did not change was redrawn: ${JSON.stringify(batch)}`);
+      }
+      const alone = fired.some((e) => Array.isArray(e) && e.includes(element) && others.every((o) => !namesOf(e).has(o)));
+      if (alone) {
+        return;
+      }
+      assert.ok(attempt < 3, `the node's row came only with the clock's redraw of every row, three times: ${JSON.stringify(fired)}`);
+    }
+  };
 
   before(async function () {
     this.timeout(60_000);
@@ -118,21 +163,14 @@ describe('Nodes view against the simulated AKS cluster', () => {
     assert.ok(element, `${name} is listed under its pool`);
     const eventRows = () => tree.getChildren(element).filter((c) => c.kind === 'event').length;
     const before = eventRows();
-    const fired: (TreeNode | TreeNode[] | undefined)[] = [];
-    const subscription = tree.onDidChangeTreeData((e) => fired.push(e));
-    try {
-      cluster.server.upsertEvent(makeNoiseEvent({ reason: 'Starting', node: name, at: new Date(), pod: `redraw-${Date.now()}` }));
-      await until('the node row redrawn', () => fired.some((e) => Array.isArray(e) && e.includes(element)), 15_000);
-      assert.ok(!fired.includes(undefined), 'no full refresh for one node\'s event');
-      // That node's row alone (another redraw, of every node row, comes only with the clock or the history).
-      assert.ok(fired.some((e) => Array.isArray(e) && e.length === 1 && e[0] === element), `that node's row alone: ${JSON.stringify(fired)}`);
-      assert.ok(fired.every((e) => Array.isArray(e) && e.every((x) => x.kind === 'node')), `only node rows redrawn: ${JSON.stringify(fired)}`);
-      // The same object as before, as the extension host needs to match it, and its new rows.
-      assert.equal(tree.getChildren({ kind: 'pool', name: 'system' }).find((n) => n.kind === 'node' && n.name === name), element);
-      assert.equal(eventRows(), before + 1);
-    } finally {
-      subscription.dispose();
-    }
+    // The tests before this one changed other nodes, and the history records those changes a moment
+    // later: assertRedrawnAlone starts once the tree has been quiet for a while.
+    await assertRedrawnAlone(element, 'system', (attempt) => {
+      cluster.server.upsertEvent(makeNoiseEvent({ reason: 'Starting', node: name, at: new Date(), pod: `redraw-${attempt}-${Date.now()}` }));
+    });
+    // The same object as before, as the extension host needs to match it, and its new rows.
+    assert.equal(tree.getChildren({ kind: 'pool', name: 'system' }).find((n) => n.kind === 'node' && n.name === name), element);
+    assert.ok(eventRows() > before, 'its new event is among its rows');
   });
 
   it('redraws only the node whose recorded rows changed when the history changes', async () => {
@@ -143,25 +181,21 @@ describe('Nodes view against the simulated AKS cluster', () => {
     tree.getChildren();
     tree.getChildren({ kind: 'cluster' });
     const element = tree.getChildren({ kind: 'pool', name: 'system' }).find((n) => n.kind === 'node' && n.name === name)!;
-    // As the workbench draws it: the row reads its recorded rows now.
-    tree.getTreeItem(element);
-    const fired: (TreeNode | TreeNode[] | undefined)[] = [];
-    const subscription = tree.onDidChangeTreeData((e) => fired.push(e));
     try {
-      // A Container Insights read with one row for this node, and nothing to say under the cluster (`ok`).
-      const at = Date.now() - 3 * 3_600_000;
-      const row: RecordedEvent = {
-        key: `insights-redraw-${at}`, node: name, reason: 'NodeRebootError', action: 'reboot', phase: 'error', format: 'colon',
-        code: 'OutboundConnectivityNotEnabledOnVMSS', message: 'Node auto-repair reboot action failed due to an operation failure: OutboundConnectivityNotEnabledOnVMSS',
-        type: 'Warning', count: 1, firstSeen: at, lastSeen: at, origin: 'containerInsights', recordedAt: at,
-      };
-      history.setInsights(history.snapshot()!.cluster, [row], { kind: 'ok', message: '', at: Date.now(), rows: 1 });
-      await until('the node row redrawn', () => fired.some((e) => Array.isArray(e) && e.includes(element)), 15_000);
-      assert.ok(fired.some((e) => Array.isArray(e) && e.length === 1 && e[0] === element), `that node's row alone: ${JSON.stringify(fired)}`);
-      assert.ok(!fired.includes(undefined), 'no full refresh');
+      await assertRedrawnAlone(element, 'system', (attempt) => {
+        // As the workbench draws it: the row reads its recorded rows now.
+        tree.getTreeItem(element);
+        // A Container Insights read with one row for this node, and nothing to say under the cluster (`ok`).
+        const at = Date.now() - 3 * 3_600_000;
+        const row: RecordedEvent = {
+          key: `insights-redraw-${attempt}-${at}`, node: name, reason: 'NodeRebootError', action: 'reboot', phase: 'error', format: 'colon',
+          code: 'OutboundConnectivityNotEnabledOnVMSS', message: 'Node auto-repair reboot action failed due to an operation failure: OutboundConnectivityNotEnabledOnVMSS',
+          type: 'Warning', count: 1, firstSeen: at, lastSeen: at, origin: 'containerInsights', recordedAt: at,
+        };
+        history.setInsights(history.snapshot()!.cluster, [row], { kind: 'ok', message: '', at: Date.now(), rows: 1 });
+      });
       assert.ok(tree.getChildren(element).some((c) => c.kind === 'step'), 'the recorded step is among its rows');
     } finally {
-      subscription.dispose();
       history.setInsights(history.snapshot()!.cluster, [], { kind: 'ok', message: '', at: Date.now(), rows: 0 });
     }
   });
