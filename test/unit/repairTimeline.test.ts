@@ -259,8 +259,10 @@ describe('repairTimeline: Azure errors in Error events', () => {
 
   it('sets no Azure message when the event carried none', () => {
     const error = record('NodeRebootError', 'Node auto-repair reboot action failed due to an operation failure: VMExtensionProvisioningError', '09:34:44');
-    assert.equal('azureMessage' in error, false);
-    assert.equal('azureMessage' in (buildTimeline([error]).lastError ?? {}), false);
+    assert.equal(error.azureMessage, undefined);
+    const step = buildTimeline([error]).lastError;
+    assert.ok(step, 'the failed step');
+    assert.equal(step.azureMessage, undefined);
   });
 
   it('does not carry an older Error\'s message over to a newer code', () => {
