@@ -55,7 +55,7 @@ for (const tier of tiers) {
   const passed = last(/(\d+) passing/g);
   const failed = last(/(\d+) failing/g);
   const ok = code === 0 && passed > 0;
-  results.push({ tier, ok, seconds, passed, failed: code === 0 ? failed : Math.max(failed, 1), failures: failureLines(text) });
+  results.push({ tier, ok, seconds, passed, failed: code === 0 ? failed : Math.max(failed, 1), failures: ok ? [] : failureLines(text) });
 }
 
 /**
@@ -63,11 +63,12 @@ for (const tier of tiers) {
  * end of a long log names every failed test of every tier.
  */
 function failureLines(text) {
-  const at = text.lastIndexOf(' failing');
-  if (at < 0) {
+  // Mocha's own line ("  2 failing"), not a test title that says "failing".
+  const heads = [...text.matchAll(/^ {2}\d+ failing$/gm)];
+  if (heads.length === 0) {
     return [];
   }
-  const lines = text.slice(at).split('\n').slice(1)
+  const lines = text.slice(heads[heads.length - 1].index).split('\n').slice(1)
     .map((l) => l.trimEnd())
     .filter((l) => l.trim() !== '' && !/^\s+at /.test(l) && !/^\s*(Call log:|- )/.test(l));
   const out = [];
