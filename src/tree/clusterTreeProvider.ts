@@ -73,6 +73,11 @@ function childSignature(node: TreeNode): string {
     : treeNodeId(node);
 }
 
+/** The cluster, pool and "no longer in the cluster" rows: their own text (counts) moves with the nodes under them. */
+function isGroupRow(node: TreeNode): boolean {
+  return node.kind === 'cluster' || node.kind === 'pool' || node.kind === 'gone';
+}
+
 /** Rows whose own text a change elsewhere can move (counts): compared on update(). */
 function rowSignature(item: vscode.TreeItem): string {
   const label = typeof item.label === 'string' ? item.label : item.label?.label ?? '';
@@ -157,8 +162,9 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
       }
       const shownRow = this.shownRows.get(id);
       const shownChildren = this.shown.get(id);
-      if (element.kind === 'node' || element.kind === 'step' || element.kind === 'event' || element.kind === 'next' || element.kind === 'message') {
-        // A node's rows below it change only with the node (or with everything).
+      if (!isGroupRow(element)) {
+        // A node's rows below it change only with the node (or with everything); a message row
+        // changes with its parent's children.
         if (element.kind === 'node' && (change.allNodes || change.nodes.has(element.name) || (change.history === true && this.historyChanged(element.name)))) {
           redraw.push(element);
           this.forgetBelow(id);
@@ -253,7 +259,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
       const now = new Set(ids);
       for (const id of before.ids) {
         const element = this.elements.get(id);
-        if (!now.has(id) && element && element.kind !== 'node' && element.kind !== 'pool' && element.kind !== 'cluster' && element.kind !== 'gone') {
+        if (!now.has(id) && element && element.kind !== 'node' && !isGroupRow(element)) {
           this.elements.delete(id);
           this.forgetBelow(id);
         }
@@ -365,7 +371,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   getTreeItem(element: TreeNode): vscode.TreeItem {
     const item = this.buildItem(element);
     item.id = treeNodeId(element);
-    if (element.kind === 'cluster' || element.kind === 'pool' || element.kind === 'gone') {
+    if (isGroupRow(element)) {
       this.shownRows.set(item.id, rowSignature(item));
     } else if (element.kind === 'node') {
       this.drawnHistory.set(element.name, this.historyOf(element.name));

@@ -49,11 +49,10 @@ describe('ui: Diagnose Node in Azure, as an operator uses it', () => {
     await wb!.widenSideBar(560);
     const nodeRow = row(node);
     await nodeRow.waitFor({ state: 'visible', timeout: 30_000 });
-    // Right-click once the tree has settled: a row the live tree is replacing loses its element, and
-    // the command then asks which node instead.
+    // Container Insights' row is the last the tree adds after connecting; contextMenu() then waits
+    // for the side bar to stop changing, as a row the live tree is replacing loses its element.
     await wb!.page.locator('.pane-body .monaco-list-row', { hasText: /Container Insights: \d+ error events/ }).first()
       .waitFor({ state: 'visible', timeout: 30_000 });
-    await wb!.page.waitForTimeout(500);
     await page.mouse.move(1000, 800);
     await wb!.contextMenu(nodeRow, 'Diagnose Node in Azure');
 
