@@ -7,6 +7,7 @@
  * with the server.
  */
 import { ChildProcess, fork, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as https from 'node:https';
 import * as os from 'node:os';
@@ -241,8 +242,8 @@ function modelOnlyRetained(nodes: number, events: number): { perNode: number; pe
     const node = names[i % nodes];
     const at = new Date(now - (i % 3000) * 1000);
     const e = i % 10 === 9 ? makeNoiseEvent({ reason: 'NodeNotReady', node, at }) : makeRepairEvent({ node, reason: 'NodeRebootError', at, format: 1 });
-    // The stand-in gives every event a uid and a resourceVersion; so do these.
-    e.metadata = { ...e.metadata, uid: `uid-${i}`, resourceVersion: String(1000 + i) };
+    // The stand-in gives every event a uid and a resourceVersion, as an API server does; so do these.
+    e.metadata = { ...e.metadata, uid: randomUUID(), resourceVersion: String(1000 + i) };
     return e;
   });
   const model = new ClusterModel();
