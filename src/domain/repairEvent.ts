@@ -122,28 +122,33 @@ export interface EventKind {
   readonly source: string | undefined;
 }
 
-/** Kinds held at most; past it the pool starts again (kinds in use stay correct, only shared less). */
+/** Messages held at most; past it the pool starts again (kinds in use stay correct, only shared less). */
 const MAX_KINDS = 10_000;
 
 /** One EventKind for each distinct auto-repair reason, message, type and source. */
 export class EventKindPool {
-  private kinds = new Map<string, EventKind>();
+  /** By message (a pooled string, so its hash is computed once), then a short list to look through. */
+  private byMessage = new Map<string, EventKind[]>();
 
   share(kind: EventKind): EventKind {
-    const id = `${kind.reason}\n${kind.type ?? ''}\n${kind.source ?? ''}\n${kind.message}`;
-    const held = this.kinds.get(id);
+    const list = this.byMessage.get(kind.message);
+    const held = list?.find((k) => k.reason === kind.reason && k.type === kind.type && k.source === kind.source);
     if (held) {
       return held;
     }
-    if (this.kinds.size >= MAX_KINDS) {
-      this.kinds = new Map();
+    if (list) {
+      list.push(kind);
+      return kind;
     }
-    this.kinds.set(id, kind);
+    if (this.byMessage.size >= MAX_KINDS) {
+      this.byMessage = new Map();
+    }
+    this.byMessage.set(kind.message, [kind]);
     return kind;
   }
 
   clear(): void {
-    this.kinds = new Map();
+    this.byMessage = new Map();
   }
 }
 

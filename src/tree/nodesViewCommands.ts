@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Command } from '../commands/commandManager';
+import { onFirstRun, type Command } from '../commands/commandManager';
 import { CommandIds } from '../ids';
 import type { ClusterView } from './clusterView';
 import { NO_FILTER } from './treeNodes';
@@ -7,7 +7,7 @@ import { NO_FILTER } from './treeNodes';
 /** The Nodes view's own commands: its title-bar filter, and showing nodes for notifications. */
 export function nodesViewCommands(view: ClusterView): Command[] {
   return [
-    new FilterNodesCommand(view),
+    onFirstRun(CommandIds.filterNodes, () => new FilterNodesCommand(view)),
     { id: CommandIds.clearFilter, execute: () => view.setFilter(NO_FILTER) },
     { id: CommandIds.revealNode, execute: (name) => (typeof name === 'string' ? view.revealNode(name) : undefined) },
     {
