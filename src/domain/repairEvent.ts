@@ -171,7 +171,12 @@ function heldTime(ms: number | undefined): number | undefined {
  * from 3.0 to 1.9 KB per node. Read it as a RepairEventRecord; copy it with eventFields or
  * plainEvent (a spread copies its 6 fields, not the record's); JSON.stringify writes the record.
  */
+const HELD = Symbol.for('aks-node-repair.HeldEvent');
+
 export class HeldEvent implements RepairEventRecord {
+  /** On the prototype: marks a HeldEvent made by any bundle's copy of this class (see plainEvent). */
+  declare readonly [HELD]: true;
+
   constructor(
     /** packKey(key): compare these to find an event without unpacking every key. */
     readonly packedKey: string,
@@ -209,10 +214,15 @@ export class HeldEvent implements RepairEventRecord {
     return eventFields(this);
   }
 }
+Object.defineProperty(HeldEvent.prototype, HELD, { value: true });
 
-/** Something to spread: a HeldEvent's fields as a plain record, any other record as it is. */
+/**
+ * Something to spread: a HeldEvent's fields as a plain record, any other record as it is. The
+ * check is a brand, not instanceof: each lazy bundle (dist/historyStore.js, …) has its own copy
+ * of the class, and the events it is handed were made by extension.js's.
+ */
 export function plainEvent<T extends RepairEventRecord>(e: T): T {
-  return e instanceof HeldEvent ? eventFields(e) as T : e;
+  return (e as Partial<Record<typeof HELD, boolean>>)[HELD] === true ? eventFields(e) as T : e;
 }
 
 /** A plain copy of an event's fields (of a HeldEvent, or of any record), every field present. */

@@ -67,6 +67,23 @@ describe('held events (the cluster model\'s compact event)', () => {
     assert.equal(plainEvent(plain), plain, 'a plain record is spread as it is (its origin stays)');
   });
 
+  it('is spread as a record by another bundle\'s copy of plainEvent (the lazy bundles each hold one)', () => {
+    const file = require.resolve('../../src/domain/repairEvent');
+    const cached = require.cache[file];
+    delete require.cache[file];
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const other = require(file) as typeof import('../../src/domain/repairEvent');
+      assert.notEqual(other.HeldEvent, HeldEvent, 'a second copy of the module');
+      const e = projectEvent(raw(randomUUID(), 'NodeRebootStart', 'Node auto-repair reboot action started', '2026-12-02T10:00:00Z'))!;
+      assert.ok(!(e instanceof other.HeldEvent));
+      const copy: RepairEventRecord = other.plainEvent<RepairEventRecord>(e);
+      assert.deepEqual({ ...copy }, eventFields(e));
+    } finally {
+      require.cache[file] = cached;
+    }
+  });
+
   it('keeps times far from now exactly, and an absent time absent', () => {
     const old = projectEvent(raw(randomUUID(), 'NodeRebootStart', 'Node auto-repair reboot action started', '1999-01-02T03:04:05Z'));
     assert.equal(old?.firstSeen, Date.parse('1999-01-02T03:04:05Z'));
