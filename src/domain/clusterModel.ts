@@ -9,8 +9,7 @@ import { StringPool } from './intern';
 import { assessHealth } from './nodeHealth';
 import { field, NodeSummary, projectNode, shortString } from './nodeProjection';
 import type { ProjectionErrorHandler } from './projectionErrors';
-import { packKey } from './packedKey';
-import { compareEvents, eventKey, EventKindPool, eventNodeName, HeldEvent, projectEvent, RepairEventRecord } from './repairEvent';
+import { compareEvents, eventKey, eventNodeName, projectEvent, RepairEventRecord } from './repairEvent';
 import { buildTimeline, RepairTimeline } from './repairTimeline';
 
 export type WatchType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -67,18 +66,16 @@ export class ClusterModel {
    * 5,000 nodes × 10 events). A DELETED event names its node, so no map from key to node is kept
    * either (one Map entry less per event); one that does not is looked for in every node.
    */
-  private readonly eventsByNode = new Map<string, HeldEvent[]>();
+  private readonly eventsByNode = new Map<string, RepairEventRecord[]>();
   /** node name → events the cluster holds for it beyond the cap (only nodes that have some). */
   private readonly dropped = new Map<string, number>();
   /**
    * One copy of each string that repeats across nodes and events: with test/bench's fixtures
-   * (5,000 nodes, 10 events each, raw objects let go as the connection does) it took the model
-   * from 6.3 to 2.8 KB per node with its events (before HeldEvent); the pool's own share is
+   * (5,000 nodes, 10 events each, raw objects let go as the connection does) the model keeps
+   * 2.8 KB per node with its events instead of 6.3 KB without it; the pool's own share is
    * about 45 B per node.
    */
   private readonly strings = new StringPool();
-  /** What auto-repair events say, shared by the events that say the same (see HeldEvent). */
-  private readonly kinds = new EventKindPool();
   private readonly timelines = new Map<string, CachedTimeline>();
   private readonly changed: Emitter<ClusterChange>;
   private readonly maxEventsPerNode: number;
@@ -190,7 +187,7 @@ export class ClusterModel {
       }
       return;
     }
-    const record = projectEvent(raw, this.projectionError, this.strings.intern, this.kinds);
+    const record = projectEvent(raw, this.projectionError, this.strings.intern);
     if (record && this.setEvent(record, type === 'MODIFIED')) {
       this.fire([record.node]);
     }
@@ -202,10 +199,10 @@ export class ClusterModel {
   }
 
   /** Projects raw events as the model would (events not about a node are dropped). */
-  projectEvents(raws: readonly unknown[]): HeldEvent[] {
-    const records: HeldEvent[] = [];
+  projectEvents(raws: readonly unknown[]): RepairEventRecord[] {
+    const records: RepairEventRecord[] = [];
     for (const raw of raws) {
-      const record = projectEvent(raw, this.projectionError, this.strings.intern, this.kinds);
+      const record = projectEvent(raw, this.projectionError, this.strings.intern);
       if (record) {
         records.push(record);
       }
@@ -214,13 +211,13 @@ export class ClusterModel {
   }
 
   /** replaceEvents for events already projected. */
-  replaceEventRecords(records: readonly HeldEvent[]): void {
+  replaceEventRecords(records: readonly RepairEventRecord[]): void {
     // The last of a key wins, as it would have from the watch.
-    const byKey = new Map<string, HeldEvent>();
+    const byKey = new Map<string, RepairEventRecord>();
     for (const record of records) {
-      byKey.set(record.packedKey, record);
+      byKey.set(record.key, record);
     }
-    const fresh = new Map<string, HeldEvent[]>();
+    const fresh = new Map<string, RepairEventRecord[]>();
     for (const record of byKey.values()) {
       const events = fresh.get(record.node);
       if (events) {
@@ -317,14 +314,12 @@ export class ClusterModel {
 
   /** Everything the model holds, sorted, for comparing with the server's state. */
   snapshot(): { nodes: NodeSummary[]; events: RepairEventRecord[] } {
-    const keyed: [string, RepairEventRecord][] = [];
+    const events: RepairEventRecord[] = [];
     for (const list of this.eventsByNode.values()) {
-      for (const e of list) {
-        keyed.push([e.key, e]);
-      }
+      events.push(...list);
     }
-    keyed.sort((a, b) => compareNames(a[0], b[0]));
-    return { nodes: [...this.nodes()], events: keyed.map(([, e]) => e) };
+    events.sort((a, b) => compareNames(a.key, b.key));
+    return { nodes: [...this.nodes()], events };
   }
 
   /** Forgets everything (another cluster, or disconnected); listeners get one full change. */
@@ -334,7 +329,6 @@ export class ClusterModel {
     this.eventsByNode.clear();
     this.dropped.clear();
     this.strings.clear();
-    this.kinds.clear();
     this.timelines.clear();
     this.sortedNodes = undefined;
     if (hadState) {
@@ -371,15 +365,15 @@ export class ClusterModel {
    * Kubernetes event's subject) is not looked for under other nodes, which would take a map from
    * key to node or a scan of every node: it stays under its first node too, until the next relist.
    */
-  private setEvent(record: HeldEvent, seenBefore: boolean): boolean {
+  private setEvent(record: RepairEventRecord, seenBefore: boolean): boolean {
     let events = this.eventsByNode.get(record.node);
     if (!events) {
       events = [];
       this.eventsByNode.set(record.node, events);
     }
-    const at = indexOfKey(events, record.packedKey);
+    const at = indexOfKey(events, record.key);
     if (at >= 0) {
-      if (events[at].equals(record)) {
+      if (sameFields(events[at], record)) {
         return false;
       }
       events[at] = record;
@@ -389,7 +383,7 @@ export class ClusterModel {
     const droppedBefore = this.droppedEvents(record.node);
     let dropped = seenBefore && droppedBefore > 0 ? droppedBefore - 1 : droppedBefore;
     events.push(record);
-    let evicted: HeldEvent | undefined;
+    let evicted: RepairEventRecord | undefined;
     if (events.length > this.maxEventsPerNode) {
       const least = indexOfLeastWorth(events);
       evicted = events[least];
@@ -407,11 +401,10 @@ export class ClusterModel {
 
   /** Removes the event a DELETED notification names; returns its node when anything changed. */
   private deleteEvent(raw: unknown): string | undefined {
-    const rawKey = eventKey(raw);
-    if (rawKey === undefined) {
+    const key = eventKey(raw);
+    if (key === undefined) {
       return undefined;
     }
-    const key = packKey(rawKey);
     const subject = field(raw, 'involvedObject') ?? field(raw, 'regarding');
     const named = eventNodeName(raw);
     if (subject === undefined) {
@@ -508,20 +501,19 @@ function sameFields<T extends object>(a: T, b: T, ignore?: keyof T): boolean {
   return fields === 0;
 }
 
-/** `packedKey`: a HeldEvent's packed key. */
-function indexOfKey(events: readonly HeldEvent[], packedKey: string): number {
-  return events.findIndex((e) => e.packedKey === packedKey);
+function indexOfKey(events: readonly RepairEventRecord[], key: string): number {
+  return events.findIndex((e) => e.key === key);
 }
 
 /** The same records, in any order (keys are unique within each list). */
-function sameEvents(a: readonly HeldEvent[], b: readonly HeldEvent[]): boolean {
+function sameEvents(a: readonly RepairEventRecord[], b: readonly RepairEventRecord[]): boolean {
   if (a.length !== b.length) {
     return false;
   }
-  const old = new Map(a.map((e) => [e.packedKey, e]));
+  const old = new Map(a.map((e) => [e.key, e]));
   return b.every((e) => {
-    const before = old.get(e.packedKey);
-    return before !== undefined && before.equals(e);
+    const before = old.get(e.key);
+    return before !== undefined && sameFields(before, e);
   });
 }
 
@@ -546,6 +538,6 @@ function indexOfLeastWorth(events: readonly RepairEventRecord[]): number {
 }
 
 /** The `cap` records most worth keeping, for a relist (one sort per relist, not per event). */
-function keepMostWorth(events: HeldEvent[], cap: number): HeldEvent[] {
+function keepMostWorth(events: RepairEventRecord[], cap: number): RepairEventRecord[] {
   return events.sort((a, b) => worth(b, a)).slice(0, cap);
 }
