@@ -39,32 +39,13 @@ describe('ui: node actions, as an operator uses them', () => {
   const toast = (text: string | RegExp) => wb!.page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
   const writes = (from: number) => cluster.server.requestLog.slice(from).filter((r) => !['GET', 'HEAD'].includes(r.method));
   const rowText = async (name: string) => (await row(name).innerText()).replace(/\s+/g, ' ');
-  /**
-   * Right-clicks the row, picks the action and waits for its dialog. A context menu can ignore a
-   * click that lands just as it opens: when the menu is still up, click its entry again.
-   */
+  /** Right-clicks the row, picks the action and waits for its dialog. */
   const openDialog = async (name: string, action: string, question: string) => {
-    const page = wb!.page;
     const asked = dialog(question);
-    await page.mouse.move(1000, 800);
+    await wb!.page.mouse.move(1000, 800);
     await wb!.contextMenu(row(name), action);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await asked.waitFor({ state: 'visible', timeout: 5_000 });
-        return asked;
-      } catch (err) {
-        if (attempt === 3) {
-          throw err;
-        }
-      }
-      const entry = page.getByRole('menuitem', { name: action, exact: true }).first();
-      if (await entry.isVisible()) {
-        await page.waitForTimeout(300);
-        await entry.click();
-      } else {
-        await wb!.contextMenu(row(name), action);
-      }
-    }
+    await asked.waitFor({ state: 'visible', timeout: 15_000 });
+    return asked;
   };
 
   it('right-clicks a node, cordons it through the dialog and sees SchedulingDisabled', async () => {

@@ -193,7 +193,22 @@ export class Workbench {
         await this.page.keyboard.press('Escape');
       }
     }
-    await entry.click();
+    // A menu item listens for the mouse button's release only from a moment after it is drawn
+    // (VS Code's menu arms it on a 100 ms timer, later on a busy page), and a click before then
+    // does nothing. A person's click comes later than Playwright's; if the menu is still open
+    // after one, the click was too early, so click again. A click that ran the item closed the menu.
+    await this.page.waitForTimeout(300);
+    for (let attempt = 1; ; attempt++) {
+      await entry.click();
+      try {
+        await entry.waitFor({ state: 'hidden', timeout: 2_000 });
+        return;
+      } catch (err) {
+        if (attempt === 3) {
+          throw new Error(`The context menu's "${item}" did not run after ${attempt} clicks.`, { cause: err });
+        }
+      }
+    }
   }
 
   /**
