@@ -9,7 +9,8 @@ import { StringPool } from './intern';
 import { assessHealth } from './nodeHealth';
 import { field, NodeSummary, projectNode, shortString } from './nodeProjection';
 import type { ProjectionErrorHandler } from './projectionErrors';
-import { compareEvents, eventKey, eventNodeName, projectEvent, RepairEventRecord } from './repairEvent';
+import { packKey } from './packedKey';
+import { compareEvents, eventKey, EventKindPool, eventNodeName, HeldEvent, projectEvent, RepairEventRecord } from './repairEvent';
 import { buildTimeline, RepairTimeline } from './repairTimeline';
 
 export type WatchType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -66,16 +67,18 @@ export class ClusterModel {
    * 5,000 nodes × 10 events). A DELETED event names its node, so no map from key to node is kept
    * either (one Map entry less per event); one that does not is looked for in every node.
    */
-  private readonly eventsByNode = new Map<string, RepairEventRecord[]>();
+  private readonly eventsByNode = new Map<string, HeldEvent[]>();
   /** node name → events the cluster holds for it beyond the cap (only nodes that have some). */
   private readonly dropped = new Map<string, number>();
   /**
    * One copy of each string that repeats across nodes and events: with test/bench's fixtures
-   * (5,000 nodes, 10 events each, raw objects let go as the connection does) the model keeps
-   * 2.8 KB per node with its events instead of 6.3 KB without it; the pool's own share is
+   * (5,000 nodes, 10 events each, raw objects let go as the connection does) it took the model
+   * from 6.3 to 2.8 KB per node with its events (before HeldEvent); the pool's own share is
    * about 45 B per node.
    */
   private readonly strings = new StringPool();
+  /** What auto-repair events say, shared by the events that say the same (see HeldEvent). */
+  private readonly kinds = new EventKindPool();
   private readonly timelines = new Map<string, CachedTimeline>();
   private readonly changed: Emitter<ClusterChange>;
   private readonly maxEventsPerNode: number;
@@ -187,7 +190,7 @@ export class ClusterModel {
       }
       return;
     }
-    const record = projectEvent(raw, this.projectionError, this.strings.intern);
+    const record = projectEvent(raw, this.projectionError, this.strings.intern, this.kinds);
     if (record && this.setEvent(record, type === 'MODIFIED')) {
       this.fire([record.node]);
     }
@@ -199,10 +202,10 @@ export class ClusterModel {
   }
 
   /** Projects raw events as the model would (events not about a node are dropped). */
-  projectEvents(raws: readonly unknown[]): RepairEventRecord[] {
-    const records: RepairEventRecord[] = [];
+  projectEvents(raws: readonly unknown[]): HeldEvent[] {
+    const records: HeldEvent[] = [];
     for (const raw of raws) {
-      const record = projectEvent(raw, this.projectionError, this.strings.intern);
+      const record = projectEvent(raw, this.projectionError, this.strings.intern, this.kinds);
       if (record) {
         records.push(record);
       }
@@ -211,13 +214,13 @@ export class ClusterModel {
   }
 
   /** replaceEvents for events already projected. */
-  replaceEventRecords(records: readonly RepairEventRecord[]): void {
+  replaceEventRecords(records: readonly HeldEvent[]): void {
     // The last of a key wins, as it would have from the watch.
-    const byKey = new Map<string, RepairEventRecord>();
+    const byKey = new Map<string, HeldEvent>();
     for (const record of records) {
-      byKey.set(record.key, record);
+      byKey.set(record.packedKey, record);
     }
-    const fresh = new Map<string, RepairEventRecord[]>();
+    const fresh = new Map<string, HeldEvent[]>();
     for (const record of byKey.values()) {
       const events = fresh.get(record.node);
       if (events) {
@@ -314,12 +317,14 @@ export class ClusterModel {
 
   /** Everything the model holds, sorted, for comparing with the server's state. */
   snapshot(): { nodes: NodeSummary[]; events: RepairEventRecord[] } {
-    const events: RepairEventRecord[] = [];
+    const keyed: [string, RepairEventRecord][] = [];
     for (const list of this.eventsByNode.values()) {
-      events.push(...list);
+      for (const e of list) {
+        keyed.push([e.key, e]);
+      }
     }
-    events.sort((a, b) => compareNames(a.key, b.key));
-    return { nodes: [...this.nodes()], events };
+    keyed.sort((a, b) => compareNames(a[0], b[0]));
+    return { nodes: [...this.nodes()], events: keyed.map(([, e]) => e) };
   }
 
   /** Forgets everything (another cluster, or disconnected); listeners get one full change. */
@@ -329,6 +334,7 @@ export class ClusterModel {
     this.eventsByNode.clear();
     this.dropped.clear();
     this.strings.clear();
+    this.kinds.clear();
     this.timelines.clear();
     this.sortedNodes = undefined;
     if (hadState) {
@@ -365,15 +371,15 @@ export class ClusterModel {
    * Kubernetes event's subject) is not looked for under other nodes, which would take a map from
    * key to node or a scan of every node: it stays under its first node too, until the next relist.
    */
-  private setEvent(record: RepairEventRecord, seenBefore: boolean): boolean {
+  private setEvent(record: HeldEvent, seenBefore: boolean): boolean {
     let events = this.eventsByNode.get(record.node);
     if (!events) {
       events = [];
       this.eventsByNode.set(record.node, events);
     }
-    const at = indexOfKey(events, record.key);
+    const at = indexOfKey(events, record.packedKey);
     if (at >= 0) {
-      if (sameFields(events[at], record)) {
+      if (events[at].equals(record)) {
         return false;
       }
       events[at] = record;
@@ -383,7 +389,7 @@ export class ClusterModel {
     const droppedBefore = this.droppedEvents(record.node);
     let dropped = seenBefore && droppedBefore > 0 ? droppedBefore - 1 : droppedBefore;
     events.push(record);
-    let evicted: RepairEventRecord | undefined;
+    let evicted: HeldEvent | undefined;
     if (events.length > this.maxEventsPerNode) {
       const least = indexOfLeastWorth(events);
       evicted = events[least];
@@ -401,10 +407,11 @@ export class ClusterModel {
 
   /** Removes the event a DELETED notification names; returns its node when anything changed. */
   private deleteEvent(raw: unknown): string | undefined {
-    const key = eventKey(raw);
-    if (key === undefined) {
+    const rawKey = eventKey(raw);
+    if (rawKey === undefined) {
       return undefined;
     }
+    const key = packKey(rawKey);
     const subject = field(raw, 'involvedObject') ?? field(raw, 'regarding');
     const named = eventNodeName(raw);
     if (subject === undefined) {
@@ -501,19 +508,20 @@ function sameFields<T extends object>(a: T, b: T, ignore?: keyof T): boolean {
   return fields === 0;
 }
 
-function indexOfKey(events: readonly RepairEventRecord[], key: string): number {
-  return events.findIndex((e) => e.key === key);
+/** `packedKey`: a HeldEvent's packed key. */
+function indexOfKey(events: readonly HeldEvent[], packedKey: string): number {
+  return events.findIndex((e) => e.packedKey === packedKey);
 }
 
 /** The same records, in any order (keys are unique within each list). */
-function sameEvents(a: readonly RepairEventRecord[], b: readonly RepairEventRecord[]): boolean {
+function sameEvents(a: readonly HeldEvent[], b: readonly HeldEvent[]): boolean {
   if (a.length !== b.length) {
     return false;
   }
-  const old = new Map(a.map((e) => [e.key, e]));
+  const old = new Map(a.map((e) => [e.packedKey, e]));
   return b.every((e) => {
-    const before = old.get(e.key);
-    return before !== undefined && sameFields(before, e);
+    const before = old.get(e.packedKey);
+    return before !== undefined && before.equals(e);
   });
 }
 
@@ -538,6 +546,6 @@ function indexOfLeastWorth(events: readonly RepairEventRecord[]): number {
 }
 
 /** The `cap` records most worth keeping, for a relist (one sort per relist, not per event). */
-function keepMostWorth(events: RepairEventRecord[], cap: number): RepairEventRecord[] {
+function keepMostWorth(events: HeldEvent[], cap: number): HeldEvent[] {
   return events.sort((a, b) => worth(b, a)).slice(0, cap);
 }

@@ -11,7 +11,7 @@ import { singleLine, truncate } from './format';
 import type { RecordedEvent } from './history';
 import { shortString, toEpochMs } from './nodeProjection';
 import { ignoreError, projectSafely, type ProjectionErrorHandler } from './projectionErrors';
-import { compareEvents, projectEvent } from './repairEvent';
+import { compareEvents, eventFields, projectEvent } from './repairEvent';
 import { repairReasonName, type RepairAction, type RepairPhase } from './repairMessage';
 
 export const INSIGHTS_DEFAULT_DAYS = 7;
@@ -195,7 +195,7 @@ function mapRow(cell: (column: (typeof INSIGHTS_COLUMNS)[number]) => unknown, on
   }
   const recordedAt = toEpochMs(cell('TimeGenerated')) ?? record.lastSeen ?? record.firstSeen ?? 0;
   return {
-    ...record,
+    ...eventFields(record),
     key: insightsEventKey(namespace, name, record.reason, record.firstSeen),
     origin: 'containerInsights',
     recordedAt,

@@ -6,7 +6,7 @@
 import * as l10n from '@vscode/l10n';
 import { formatUtc } from './format';
 import type { ConditionStatus } from './nodeProjection';
-import type { RepairEventRecord } from './repairEvent';
+import { plainEvent, type RepairEventRecord } from './repairEvent';
 
 /** Where an event row came from: the cluster now, the local history, or Log Analytics. */
 export type EventOrigin = 'live' | 'history' | 'containerInsights';
@@ -197,7 +197,7 @@ function newerOf(a: SourcedEvent, b: SourcedEvent): SourcedEvent {
   if (fill.length === 0 && base.count === count && base.lastSeen === lastSeen && base.firstSeen === (Number.isFinite(firstSeen) ? firstSeen : undefined)) {
     return base;
   }
-  const merged = { ...base, count } as SourcedEvent & { lastSeen?: number; firstSeen?: number };
+  const merged = { ...plainEvent(base), count } as SourcedEvent & { lastSeen?: number; firstSeen?: number };
   for (const k of fill) {
     (merged as unknown as Record<string, unknown>)[k] = other[k];
   }

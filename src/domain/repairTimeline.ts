@@ -8,7 +8,7 @@ import { REPAIR_DELAY_MS, STALE_STEP_MS, STEP_INTERVAL_MS } from './aksTiming';
 import type { Mutable } from './mutable';
 import type { NodeHealth } from './nodeHealth';
 import { skipReasonText } from './nodeProjection';
-import { compareEvents, MAX_COUNT, type RepairEventRecord } from './repairEvent';
+import { compareEvents, MAX_COUNT, plainEvent, type RepairEventRecord } from './repairEvent';
 import type { ErrorMessageFormat, RepairAction } from './repairMessage';
 
 export type RepairStepStatus = 'running' | 'completed' | 'failed';
@@ -197,7 +197,7 @@ function hasIdentical(step: StepBuilder, e: RepairEventRecord): boolean {
 function mergeInto(list: Mutable<RepairEventRecord>[], e: RepairEventRecord): void {
   const same = list.find((x) => x.reason === e.reason && x.message === e.message);
   if (!same) {
-    list.push({ ...e });
+    list.push({ ...plainEvent(e) });
     return;
   }
   same.count = Math.min(same.count + e.count, MAX_COUNT);

@@ -6,7 +6,7 @@
 import type { ReadinessTransition, RecordedEvent, RecordedNode } from '../domain/history';
 import type { Mutable } from '../domain/mutable';
 import type { ConditionStatus } from '../domain/nodeProjection';
-import { MAX_COUNT, type RepairEventRecord } from '../domain/repairEvent';
+import { MAX_COUNT, plainEvent, type RepairEventRecord } from '../domain/repairEvent';
 import type { ErrorMessageFormat, RepairAction, RepairPhase } from '../domain/repairMessage';
 import type { HistoryLine } from './historyRecords';
 
@@ -19,7 +19,7 @@ export function encodeLine(line: HistoryLine): string {
 /** An event as the history keeps it: the live record's fields and when it was recorded. */
 export function recordedEvent(e: RepairEventRecord, recordedAt: number): RecordedEvent {
   // A merged row may carry another origin: what is written here is the history's own.
-  return { ...e, origin: 'history', recordedAt };
+  return { ...plainEvent(e), origin: 'history', recordedAt };
 }
 
 const ACTIONS = new Set<RepairAction>(['reboot', 'reimage', 'redeploy']);
