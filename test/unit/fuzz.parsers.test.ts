@@ -80,7 +80,7 @@ describe('fuzz: parsers of untrusted input', function () {
   });
 
   describe('API objects', () => {
-    const condition = looseRecord({ type: fc.constantFrom('Ready', 'DiskPressure', 'MemoryPressure', 'X'), status: fc.constantFrom('True', 'False', 'Unknown'), reason: hostileText(), message: hostileText(), lastTransitionTime: fc.oneof(fc.date().map((d) => d.toISOString()), hostileText()) });
+    const condition = looseRecord({ type: fc.constantFrom('Ready', 'DiskPressure', 'MemoryPressure', 'X'), status: fc.constantFrom('True', 'False', 'Unknown'), reason: hostileText(), message: hostileText(), lastTransitionTime: fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), hostileText()) });
     const nodeLike = looseRecord({
       metadata: looseRecord({ name: hostileText(['aks-', 'vmss', '000003']), labels: fc.dictionary(hostileText(['kubernetes.azure.com/agentpool', 'kubernetes.io/os']), mostly(hostileText()), { maxKeys: 6 }), annotations: fc.dictionary(hostileText(), mostly(hostileText()), { maxKeys: 4 }), resourceVersion: hostileText() }),
       spec: looseRecord({ providerID: hostileText(['azure:///subscriptions/', '/resourceGroups/', '/virtualMachines/']), unschedulable: fc.boolean(), taints: fc.array(looseRecord({ key: hostileText(), effect: hostileText(), value: hostileText() }), { maxLength: 4 }) }),
