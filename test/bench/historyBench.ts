@@ -21,6 +21,8 @@ import { BenchRow, benchScale, emit, fmtBytes, fmtMs, fmtRatio, gc, log, median,
 
 const CLUSTER = 'aks-bench\nhttps://aks-bench-dns.hcp.westeurope.azmk8s.io:443';
 const NODES = 5_000;
+/** Redraws of each Nodes view frame variant, rotated so that none always runs first after a collection. */
+const FRAME_ROUNDS = 32;
 const DAY = 86_400_000;
 const POOLS = ['system', 'userpool', 'gpupool', 'spotpool', 'batchpool'];
 
@@ -156,6 +158,8 @@ interface ReadFigures {
   mergedAllMs: number;
   frameNoHistoryMs: number;
   frameEmptyHistoryMs: number;
+  /** Median over the rounds of (frame with the empty history) / (frame without history). */
+  frameEmptyRatio: number;
   frameColdMs: number;
   frameWarmMs: number;
   compactMs: number;
@@ -273,7 +277,7 @@ async function readHistory(folder: string): Promise<ReadFigures> {
     () => cold.push(pass(history, new MergedTimelines())),
     () => warm.push(pass(history, shared)),
   ];
-  for (let r = 0; r < 16; r++) {
+  for (let r = 0; r < FRAME_ROUNDS; r++) {
     gc();
     // Rotated, so no variant always runs first after a collection.
     for (let v = 0; v < variants.length; v++) {
@@ -289,7 +293,9 @@ async function readHistory(folder: string): Promise<ReadFigures> {
   await s.close();
   return {
     records: stats.records, bytes: stats.bytes, writeMs, openMs: median(opens), openLagMax, snapshotMs, mergedAllMs,
-    frameNoHistoryMs: median(base), frameEmptyHistoryMs: median(none), frameColdMs: median(cold), frameWarmMs: median(warm), compactMs, nodesWithHistory: snapshot.events.size,
+    frameNoHistoryMs: median(base), frameEmptyHistoryMs: median(none),
+    // Each round's two frames run next to each other: their ratio is less disturbed by a slow moment than the medians' ratio.
+    frameEmptyRatio: median(none.map((ms, r) => ms / base[r])), frameColdMs: median(cold), frameWarmMs: median(warm), compactMs, nodesWithHistory: snapshot.events.size,
   };
 }
 
@@ -334,13 +340,13 @@ async function main(): Promise<void> {
         value: `${fmtMs(read.snapshotMs)} / ${fmtMs(read.mergedAllMs)}`, target: '< 200 ms each', met: read.snapshotMs < 200 && read.mergedAllMs < 200,
       },
       {
-        id: 'history.treeLive', area: 'History', metric: 'Nodes view frame, 5,000 nodes, history wired in but empty for them (the live path; median of 16)',
+        id: 'history.treeLive', area: 'History', metric: `Nodes view frame, 5,000 nodes, history wired in but empty for them (the live path; median of ${FRAME_ROUNDS}; ratio: median of each round's own)`,
         value: fmtMs(read.frameEmptyHistoryMs), baseline: `no history at all (before this feature): ${fmtMs(read.frameNoHistoryMs)}`,
-        ratio: fmtRatio(read.frameEmptyHistoryMs / read.frameNoHistoryMs, 'no history'), target: '≤ 1.2× no history', met: read.frameEmptyHistoryMs <= 1.2 * read.frameNoHistoryMs,
-        gap: read.frameEmptyHistoryMs <= 1.2 * read.frameNoHistoryMs ? undefined : `${fmtMs(read.frameEmptyHistoryMs - read.frameNoHistoryMs)} more per redraw`,
+        ratio: fmtRatio(read.frameEmptyRatio, 'no history'), target: '≤ 1.2× no history', met: read.frameEmptyRatio <= 1.2,
+        gap: read.frameEmptyRatio <= 1.2 ? undefined : `${fmtMs(read.frameEmptyHistoryMs - read.frameNoHistoryMs)} more per redraw`,
       },
       {
-        id: 'history.tree', area: 'History', metric: `Nodes view frame, 5,000 nodes (${read.nodesWithHistory.toLocaleString('en-US')} with 30 days of history): first redraw / next redraws (median of 16)`,
+        id: 'history.tree', area: 'History', metric: `Nodes view frame, 5,000 nodes (${read.nodesWithHistory.toLocaleString('en-US')} with 30 days of history): first redraw / next redraws (median of ${FRAME_ROUNDS})`,
         value: `${fmtMs(read.frameColdMs)} / ${fmtMs(read.frameWarmMs)}`, baseline: `no history: ${fmtMs(read.frameNoHistoryMs)}`,
         ratio: fmtRatio(read.frameWarmMs / read.frameNoHistoryMs, 'no history'), target: 'next redraws < 50 ms', met: read.frameWarmMs < 50,
       },
